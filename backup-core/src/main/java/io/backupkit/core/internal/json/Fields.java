@@ -319,6 +319,14 @@ final class Fields {
                 String text = value.toString();
                 return text.length() > 202 ? text.substring(0, 200) + "...\"" : text;
             }
+            case NUMBER: {
+                if (value.isIntegralNumber()) {
+                    return value.toString();
+                }
+                // 2.2e1 reads as 22 with scale 0: show it as the non-integer it was sent as
+                BigDecimal decimal = value.decimalValue();
+                return decimal.scale() <= 0 ? decimal.toBigInteger() + ".0" : decimal.toPlainString();
+            }
             default:
                 return value.toString();
         }

@@ -338,6 +338,9 @@ final class ModelReader {
             return null;
         }
         OperationStatus details = status(f, type);
+        if (details == null) {
+            return null; // its fields are this object's fields: their violations are recorded already
+        }
         return problems.build(path, () -> new OperationInfo(startTime, status, statusMessage, details));
     }
 

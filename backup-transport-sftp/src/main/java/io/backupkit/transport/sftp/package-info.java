@@ -1,0 +1,2 @@
+/** The SFTP transport over sshj. It depends on backup-api only. */
+package io.backupkit.transport.sftp;

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -245,8 +244,8 @@ final class Fields {
 
     /** Records a violation for every field not read: for types whose spec allows no other field. */
     void rejectUnknown() {
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            String name = field.getKey();
             if (!consumed.contains(name)) {
                 problems.add(at(name), "is not a field of this type", null);
             }
@@ -256,8 +255,7 @@ final class Fields {
     /** The fields not read, as extension properties ({@code <prop>: any}), in document order. */
     Map<String, Object> extensions() {
         Map<String, Object> result = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
             if (!consumed.contains(field.getKey()) && !field.getValue().isNull()) {
                 Object value = plain(field.getValue(), at(field.getKey()));
                 if (value != null) {
@@ -293,8 +291,7 @@ final class Fields {
             }
             case OBJECT: {
                 Map<String, Object> map = new LinkedHashMap<>();
-                for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> field = it.next();
+                for (Map.Entry<String, JsonNode> field : value.properties()) {
                     if (!field.getValue().isNull()) {
                         map.put(field.getKey(), plain(field.getValue(), at + "." + field.getKey()));
                     }

@@ -38,6 +38,7 @@ import java.util.function.Function;
  * (alphabetical) order, then extension properties in their own order. Absent optionals are left out.
  */
 final class ModelWriter {
+    @SuppressWarnings("deprecation") // the one way in 2.x to keep 1.50 as 1.50 in a tree built by hand
     private final JsonNodeFactory nodes = JsonNodeFactory.withExactBigDecimals(true);
 
     /** The tree of any model value. */

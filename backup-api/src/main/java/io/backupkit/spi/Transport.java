@@ -1,0 +1,37 @@
+package io.backupkit.spi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * A connection to one backup server's directory. It stores bytes under names and never parses them.
+ * Names are plain file names (no {@code /}); names starting with {@code .} are the transport's own
+ * temporaries and are never listed. Not thread-safe; the engine uses one at a time.
+ */
+public interface Transport extends AutoCloseable {
+    /**
+     * Starts a new object. With {@code replace} false, the commit fails when the name exists; with
+     * true, the commit atomically replaces it.
+     */
+    ObjectUpload create(String name, boolean replace) throws IOException;
+
+    /**
+     * Reads an object.
+     *
+     * @throws java.nio.file.NoSuchFileException when there is no such object
+     */
+    InputStream open(String name) throws IOException;
+
+    /** The committed objects, in no particular order. Leftover temporaries are not listed. */
+    List<StoredObject> list() throws IOException;
+
+    /** Deletes an object; false when there was none. */
+    boolean delete(String name) throws IOException;
+
+    /** Checks that the server is reachable and its directory writable; throws naming what failed. */
+    void test() throws IOException;
+
+    @Override
+    void close() throws IOException;
+}

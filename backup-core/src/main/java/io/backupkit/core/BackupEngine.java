@@ -1,0 +1,340 @@
+package io.backupkit.core;
+
+import static java.util.Objects.requireNonNull;
+
+import io.backupkit.api.BackupException;
+import io.backupkit.api.Backups;
+import io.backupkit.api.CompletedBackup;
+import io.backupkit.api.ContentInfo;
+import io.backupkit.api.CurrentOperation;
+import io.backupkit.api.DeviceStatus;
+import io.backupkit.api.ErrorCode;
+import io.backupkit.api.ModuleInfo;
+import io.backupkit.api.OperationInfo;
+import io.backupkit.api.ProgressListener;
+import io.backupkit.api.Server;
+import io.backupkit.api.Servers;
+import io.backupkit.core.internal.engine.Operations;
+import io.backupkit.core.internal.engine.Plugins;
+import io.backupkit.core.internal.state.EngineLock;
+import io.backupkit.core.internal.state.StateStore;
+import io.backupkit.core.internal.transport.LocalTransportProvider;
+import io.backupkit.spi.BackupModule;
+import io.backupkit.spi.TransportProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * The backup-and-restore engine a host embeds. Build one with {@link #builder()}; close it when done.
+ *
+ * <p>It keeps its own state (servers, keys, the latest operations, its system id) in a state directory
+ * that no other engine may use at the same time. It runs one operation at a time: a second request
+ * while one runs fails at once with {@link ErrorCode#BUSY}, naming the running one. Every operation can
+ * be run synchronously on the caller's thread ({@link #backup}, {@link #restore}, {@link #factoryReset})
+ * or started on the engine's executor ({@link #startBackup}, {@link #startRestore}); either way
+ * {@link #abort()} stops it, and {@link #deviceStatus()} and the {@link ProgressListener}s show it.
+ *
+ * <p>Thread-safe.
+ */
+public final class BackupEngine implements AutoCloseable {
+    private final Operations operations;
+    private final EngineLock lock;
+
+    private BackupEngine(Operations operations, EngineLock lock) {
+        this.operations = operations;
+        this.lock = lock;
+    }
+
+    /** A builder; the state directory and the device identity are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---- servers
+
+    /**
+     * Creates a backup server. Without {@code new_private_key} an RSA key pair (3072 bits) is generated
+     * and its private key returned in {@code new_private_key} of the result, this once; with it, the key
+     * (PKCS#1, PKCS#8 or OpenSSH format, RSA, unencrypted) is stored. Either way {@code public_key} shows
+     * the public key in {@code authorized_keys} form. The id in the request is ignored.
+     */
+    public Server createServer(Server request) {
+        return operations.createServer(request);
+    }
+
+    /** A server, without its private key. */
+    public Server server(long id) {
+        return operations.server(id);
+    }
+
+    /** Every server, without private keys. */
+    public Servers servers() {
+        return operations.servers();
+    }
+
+    /**
+     * Replaces a server's fields. A {@code new_private_key} replaces the key; without one the key stays.
+     */
+    public Server updateServer(long id, Server request) {
+        return operations.updateServer(id, request);
+    }
+
+    /** Deletes a server and its key; the backups on it stay where they are. */
+    public void deleteServer(long id) {
+        operations.deleteServer(id);
+    }
+
+    // ---- backups on a server
+
+    /** What is stored on a server: the backups of every device that uses its path. */
+    public Backups backups(long serverId) {
+        return operations.backups(serverId);
+    }
+
+    /** One backup on a server. */
+    public CompletedBackup completedBackup(long serverId, String backupId) {
+        return operations.completedBackup(serverId, backupId);
+    }
+
+    /** Deletes a backup (its archive, then its record) from a server. */
+    public void deleteBackup(long serverId, String backupId) {
+        operations.deleteBackup(serverId, backupId);
+    }
+
+    // ---- operations
+
+    /**
+     * Backs up what {@code contents} asks for to a server, on the calling thread.
+     *
+     * @return the completed backup
+     * @throws io.backupkit.api.InvalidInputException naming every unknown module or option, before
+     *     anything is written
+     * @throws BackupException BUSY when another operation runs, ABORTED when aborted, MODULE_FAILED or
+     *     TRANSPORT_FAILED naming the module or server
+     */
+    public CompletedBackup backup(long serverId, String name, String desc, ContentInfo contents) {
+        return operations.prepareBackup(serverId, name, desc, contents, null).run();
+    }
+
+    /** As {@link #backup}, on the engine's executor. BUSY and invalid input are thrown here, at once. */
+    public CompletableFuture<CompletedBackup> startBackup(long serverId, String name, String desc, ContentInfo contents) {
+        return operations.start(operations.prepareBackup(serverId, name, desc, contents, null));
+    }
+
+    /**
+     * Restores a backup, on the calling thread. {@code contents} may choose a subset of the backup's
+     * modules and force a config-only restore; null restores everything in the backup. The archive is
+     * verified and every module prepared before any live data changes; a failure anywhere leaves every
+     * module's data as it was.
+     *
+     * @return the finished operation
+     */
+    public OperationInfo restore(long serverId, String backupId, ContentInfo contents) {
+        return operations.prepareRestore(serverId, backupId, contents).run();
+    }
+
+    /** As {@link #restore}, on the engine's executor. */
+    public CompletableFuture<OperationInfo> startRestore(long serverId, String backupId, ContentInfo contents) {
+        return operations.start(operations.prepareRestore(serverId, backupId, contents));
+    }
+
+    /** Returns every module's data to its initial state, on the calling thread. */
+    public OperationInfo factoryReset() {
+        return operations.prepareFactoryReset().run();
+    }
+
+    /** As {@link #factoryReset()}, on the engine's executor. */
+    public CompletableFuture<OperationInfo> startFactoryReset() {
+        return operations.start(operations.prepareFactoryReset());
+    }
+
+    /**
+     * Aborts the running operation: it ends {@code aborted}, removes what it half-wrote and frees the
+     * engine. Returns false when nothing runs.
+     */
+    public boolean abort() {
+        return operations.abort();
+    }
+
+    /** The spec's {@code device_status}. */
+    public DeviceStatus deviceStatus() {
+        return operations.deviceStatus();
+    }
+
+    /** The operation running now, if any. */
+    public java.util.Optional<CurrentOperation> currentOperation() {
+        return deviceStatus().current();
+    }
+
+    /** The installed modules' descriptions, by short name. */
+    public Map<String, ModuleInfo> modules() {
+        return operations.moduleInfos();
+    }
+
+    /** Adds a listener for the progress of every operation. */
+    public void addListener(ProgressListener listener) {
+        operations.listeners().add(requireNonNull(listener, "listener is null"));
+    }
+
+    /** Removes a listener. */
+    public void removeListener(ProgressListener listener) {
+        operations.listeners().remove(listener);
+    }
+
+    /** The system id of this engine: given to the builder, or generated once and kept. */
+    public String systemId() {
+        return operations.systemId();
+    }
+
+    /** Aborts a running operation and releases the state directory. */
+    @Override
+    public void close() {
+        operations.abort();
+        try {
+            lock.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot release the state directory's lock", e);
+        }
+    }
+
+    /** Builds a {@link BackupEngine}. Not thread-safe. */
+    public static final class Builder {
+        private Path stateDirectory;
+        private String hostname;
+        private String model;
+        private String serial;
+        private String swVersion;
+        private String systemId;
+        private Clock clock = Clock.systemUTC();
+        private Executor executor;
+        private Compression compression = Compression.ZSTD;
+        private ClassLoader classLoader = Builder.class.getClassLoader();
+        private boolean discover = true;
+        private final List<BackupModule> modules = new ArrayList<>();
+        private final List<TransportProvider> transports = new ArrayList<>();
+        private final Map<String, Map<String, String>> moduleConfigs = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** The directory of the engine's own state (required); created when missing. */
+        public Builder stateDirectory(Path value) {
+            stateDirectory = requireNonNull(value, "stateDirectory is null");
+            return this;
+        }
+
+        /** The device's identity, recorded in every backup (all four required). */
+        public Builder device(String hostnameValue, String modelValue, String serialValue, String swVersionValue) {
+            hostname = requireNonNull(hostnameValue, "hostname is null");
+            model = requireNonNull(modelValue, "model is null");
+            serial = requireNonNull(serialValue, "serial is null");
+            swVersion = requireNonNull(swVersionValue, "swVersion is null");
+            return this;
+        }
+
+        /** The system id; by default one is generated at the first start and kept in the state. */
+        public Builder systemId(String value) {
+            systemId = requireNonNull(value, "systemId is null");
+            return this;
+        }
+
+        /** The clock for every timestamp; the system's UTC clock by default. */
+        public Builder clock(Clock value) {
+            clock = requireNonNull(value, "clock is null");
+            return this;
+        }
+
+        /** Where {@code start...} operations run; by default a new daemon thread per operation. */
+        public Builder executor(Executor value) {
+            executor = requireNonNull(value, "executor is null");
+            return this;
+        }
+
+        /** How archives are compressed; {@link Compression#ZSTD} by default. */
+        public Builder compression(Compression value) {
+            compression = requireNonNull(value, "compression is null");
+            return this;
+        }
+
+        /** The class loader searched for modules and transports with {@code ServiceLoader}. */
+        public Builder classLoader(ClassLoader value) {
+            classLoader = requireNonNull(value, "classLoader is null");
+            return this;
+        }
+
+        /** Whether to search the class loader at all (true by default); false uses registered ones only. */
+        public Builder discover(boolean value) {
+            discover = value;
+            return this;
+        }
+
+        /** Registers a module instance, besides those found with {@code ServiceLoader}. */
+        public Builder module(BackupModule value) {
+            modules.add(requireNonNull(value, "module is null"));
+            return this;
+        }
+
+        /** Registers a transport provider, besides the local one and those found with {@code ServiceLoader}. */
+        public Builder transport(TransportProvider value) {
+            transports.add(requireNonNull(value, "transport is null"));
+            return this;
+        }
+
+        /** The host's configuration of one module; every key must be one the module reads. */
+        public Builder moduleConfig(String shortName, Map<String, String> config) {
+            moduleConfigs.put(requireNonNull(shortName, "shortName is null"), Map.copyOf(config));
+            return this;
+        }
+
+        /**
+         * Builds and starts the engine: takes the state directory's lock, loads the state, finds and
+         * configures the modules, and marks an operation that a crash interrupted as failed.
+         *
+         * @throws BackupException when a required setting is missing, the state directory is in use or
+         *     corrupt, or a module or transport cannot be loaded or configured
+         */
+        public BackupEngine build() {
+            if (stateDirectory == null) {
+                throw new BackupException(ErrorCode.INVALID_INPUT, "The engine needs a state directory");
+            }
+            if (hostname == null) {
+                throw new BackupException(ErrorCode.INVALID_INPUT,
+                        "The engine needs the device identity (hostname, model, serial, sw_version)");
+            }
+            EngineLock lock = null;
+            try {
+                Files.createDirectories(stateDirectory);
+                lock = EngineLock.acquire(stateDirectory);
+                List<TransportProvider> allTransports = new ArrayList<>(transports);
+                allTransports.add(0, new LocalTransportProvider());
+                Plugins plugins = Plugins.load(discover ? classLoader : null, modules, allTransports, moduleConfigs);
+                Operations operations = new Operations(new StateStore(stateDirectory), plugins, clock, executor,
+                        compression, new Operations.Identity(hostname, model, serial, swVersion), systemId);
+                operations.recover();
+                return new BackupEngine(operations, lock);
+            } catch (IOException | RuntimeException e) {
+                if (lock != null) {
+                    try {
+                        lock.close();
+                    } catch (IOException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                if (e instanceof BackupException be) {
+                    throw be;
+                }
+                throw new BackupException(ErrorCode.INTERNAL, "Cannot start the engine on '" + stateDirectory + "': " + e,
+                        e);
+            }
+        }
+    }
+}

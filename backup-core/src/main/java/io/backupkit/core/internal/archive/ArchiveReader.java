@@ -1,0 +1,439 @@
+package io.backupkit.core.internal.archive;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backupkit.api.BackupException;
+import io.backupkit.api.ErrorCode;
+import io.backupkit.spi.Cancellation;
+import io.backupkit.spi.Entry;
+import io.backupkit.spi.EntrySource;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Reads an archive written by {@link ArchiveWriter}, refusing anything unsafe before a module sees it.
+ * Every entry passes one set of checks: only regular files and directories; no links, devices,
+ * FIFOs or sparse entries; a valid header checksum; an acceptable name inside a module that the
+ * header lists; no duplicates; limits on count and size. Modules' sections must each be contiguous.
+ * {@link #finish()} then checks every entry against the manifest (name, size, SHA-256) and the whole
+ * archive's SHA-256.
+ */
+public final class ArchiveReader implements AutoCloseable {
+    private static final Pattern MODULE = Pattern.compile("[A-Za-z0-9]+");
+    private static final int MAX_JSON = 64 << 20;
+
+    /** Limits on what one archive may hold. */
+    public record Limits(long maxEntries, long maxBytes) {
+        public static final Limits DEFAULT = new Limits(10_000_000, Long.MAX_VALUE);
+    }
+
+    private record Seen(String name, boolean directory, long size, String sha256) {
+    }
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final MessageDigest archiveDigest = Digests.sha256();
+    private final Hashing raw;
+    private final TarArchiveInputStream tar;
+    private final Limits limits;
+    private final Cancellation cancellation;
+    private final Set<String> headerModules = new HashSet<>();
+    private final Set<String> finishedModules = new HashSet<>();
+    private final List<String> moduleOrder = new ArrayList<>();
+    private final java.util.Map<String, List<Seen>> seen = new java.util.HashMap<>();
+    private TarArchiveEntry pending;
+    private String currentModule;
+    private long entryCount;
+    private long totalBytes;
+    private JsonNode header;
+
+    public ArchiveReader(InputStream source, Limits limits, Cancellation cancellation) throws IOException {
+        this.limits = limits;
+        this.cancellation = cancellation;
+        this.raw = new Hashing(source, archiveDigest);
+        this.tar = new TarArchiveInputStream(Codecs.decompress(raw));
+    }
+
+    /** Reads and returns the header, which must be the first entry. */
+    public JsonNode header() throws IOException {
+        TarArchiveEntry first = tar.getNextEntry();
+        if (first == null || !first.getName().equals(ArchiveWriter.HEADER) || !first.isFile()) {
+            throw integrity("The archive does not start with '" + ArchiveWriter.HEADER + "'");
+        }
+        checkHeaderChecksum(first);
+        header = readJson(first);
+        if (header.path("format").asInt() != ArchiveWriter.FORMAT) {
+            throw integrity("The archive has format " + header.path("format") + "; this engine reads format "
+                    + ArchiveWriter.FORMAT);
+        }
+        for (JsonNode module : header.path("modules")) {
+            headerModules.add(module.path("module").asText());
+        }
+        return header;
+    }
+
+    /**
+     * Moves to the next module's section and returns its name, or null when only the manifest is left.
+     * Entries of the previous section that were not read are read through (and checked) first.
+     */
+    public String nextModule() throws IOException {
+        if (currentModule != null) {
+            Source rest = new Source(currentModule);
+            while (rest.next() != null) {
+                // drained: checked and hashed
+            }
+        }
+        TarArchiveEntry next = peek();
+        if (next == null) {
+            throw integrity("The archive ends without its '" + ArchiveWriter.MANIFEST + "'");
+        }
+        if (next.getName().equals(ArchiveWriter.MANIFEST)) {
+            currentModule = null;
+            return null;
+        }
+        String module = moduleOf(next);
+        if (!finishedModules.add(module)) {
+            throw integrity("Module '" + module + "' appears in more than one part of the archive");
+        }
+        moduleOrder.add(module);
+        seen.put(module, new ArrayList<>());
+        currentModule = module;
+        return module;
+    }
+
+    /** The entries of the current module's section. */
+    public EntrySource entries() {
+        if (currentModule == null) {
+            throw new IllegalStateException("no current module");
+        }
+        return new Source(currentModule);
+    }
+
+    /**
+     * Reads the manifest, checks every entry against it, checks that nothing follows it, and returns
+     * the SHA-256 of the whole archive as read (hex).
+     */
+    public String finish() throws IOException {
+        while (currentModule != null || peekIsModule()) {
+            nextModule();
+        }
+        TarArchiveEntry manifestEntry = next();
+        if (manifestEntry == null || !manifestEntry.getName().equals(ArchiveWriter.MANIFEST)) {
+            throw integrity("The archive ends without its '" + ArchiveWriter.MANIFEST + "'");
+        }
+        JsonNode manifest = readJson(manifestEntry);
+        verify(manifest);
+        if (tar.getNextEntry() != null) {
+            throw integrity("The archive has entries after its '" + ArchiveWriter.MANIFEST + "'");
+        }
+        raw.drain();
+        return Digests.hex(archiveDigest);
+    }
+
+    private boolean peekIsModule() throws IOException {
+        TarArchiveEntry next = peek();
+        return next != null && !next.getName().equals(ArchiveWriter.MANIFEST);
+    }
+
+    private void verify(JsonNode manifest) {
+        JsonNode modules = manifest.path("modules");
+        for (Iterator<String> names = modules.fieldNames(); names.hasNext(); ) {
+            String module = names.next();
+            if (!seen.containsKey(module)) {
+                throw integrity("Module '" + module + "' is in the manifest but not in the archive");
+            }
+        }
+        for (String module : moduleOrder) {
+            JsonNode listed = modules.path(module).path("entries");
+            if (!listed.isArray()) {
+                throw integrity("Module '" + module + "' is in the archive but not in the manifest");
+            }
+            List<Seen> actual = seen.get(module);
+            java.util.Map<String, JsonNode> byName = new java.util.HashMap<>();
+            listed.forEach(e -> byName.put(e.path("name").asText(), e));
+            for (Seen s : actual) {
+                JsonNode expected = byName.remove(s.name());
+                String what = "Entry '" + s.name() + "' of module '" + module + "'";
+                if (expected == null) {
+                    throw integrity(what + " is not in the manifest");
+                }
+                if (expected.path("directory").asBoolean(false) != s.directory()) {
+                    throw integrity(what + " has another type than the manifest says");
+                }
+                if (!s.directory()) {
+                    long size = expected.path("size").asLong(-1);
+                    if (s.size() > size) {
+                        throw integrity(what + " is larger than the manifest says (" + s.size() + " > " + size + ")");
+                    }
+                    if (s.size() != size) {
+                        throw integrity(what + " is smaller than the manifest says (" + s.size() + " < " + size + ")");
+                    }
+                    if (!Objects.equals(expected.path("sha256").asText(), s.sha256())) {
+                        throw integrity(what + " does not match its SHA-256");
+                    }
+                }
+            }
+            if (!byName.isEmpty()) {
+                throw integrity("Entry '" + byName.keySet().iterator().next() + "' of module '" + module
+                        + "' is in the manifest but missing from the archive");
+            }
+        }
+    }
+
+    private TarArchiveEntry peek() throws IOException {
+        if (pending == null) {
+            pending = tar.getNextEntry();
+        }
+        return pending;
+    }
+
+    private TarArchiveEntry next() throws IOException {
+        TarArchiveEntry entry = peek();
+        pending = null;
+        return entry;
+    }
+
+    private String moduleOf(TarArchiveEntry entry) {
+        String name = entry.getName();
+        if (!name.startsWith(ArchiveWriter.MODULES)) {
+            throw integrity("Entry '" + name + "' is outside 'modules/'");
+        }
+        int slash = name.indexOf('/', ArchiveWriter.MODULES.length());
+        String module = slash < 0 ? "" : name.substring(ArchiveWriter.MODULES.length(), slash);
+        if (!MODULE.matcher(module).matches() || !headerModules.contains(module)) {
+            throw integrity("Entry '" + name + "' belongs to no module of the archive's header");
+        }
+        return module;
+    }
+
+    /** The checks every module entry passes before a module sees it. */
+    private Entry check(TarArchiveEntry entry, String module, Set<String> names) {
+        String full = entry.getName();
+        String what = "Entry '" + full + "'";
+        checkHeaderChecksum(entry);
+        if (entry.isSymbolicLink()) {
+            throw integrity(what + " is a symbolic link");
+        }
+        if (entry.isLink()) {
+            throw integrity(what + " is a hard link");
+        }
+        if (entry.isCharacterDevice() || entry.isBlockDevice()) {
+            throw integrity(what + " is a device node");
+        }
+        if (entry.isFIFO()) {
+            throw integrity(what + " is a FIFO");
+        }
+        if (entry.isSparse() || entry.isGNUSparse() || entry.isOldGNUSparse() || entry.isPaxGNUSparse()
+                || entry.isStarSparse()) {
+            throw integrity(what + " is a sparse entry");
+        }
+        boolean directory = entry.isDirectory();
+        if (!directory && !entry.isFile()) {
+            throw integrity(what + " has an unsupported type '" + (char) entry.getLinkFlag() + "'");
+        }
+        if (directory && entry.getSize() != 0) {
+            throw integrity(what + " is a directory with size " + entry.getSize());
+        }
+        String prefix = ArchiveWriter.MODULES + module + "/";
+        String name = full.substring(prefix.length());
+        if (directory && name.endsWith("/")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        String problem = EntryNames.problem(name);
+        if (problem != null) {
+            throw integrity(what + " " + problem);
+        }
+        if (!names.add(name)) {
+            throw integrity(what + " appears twice");
+        }
+        if (++entryCount > limits.maxEntries()) {
+            throw integrity("The archive has more than " + limits.maxEntries() + " entries");
+        }
+        totalBytes += entry.getSize();
+        if (totalBytes > limits.maxBytes()) {
+            throw integrity("The archive holds more than " + limits.maxBytes() + " bytes");
+        }
+        long modified = entry.getModTime() == null ? 0 : entry.getModTime().getTime();
+        return new Entry(name, directory, entry.getSize(), Instant.ofEpochMilli(modified),
+                EntryNames.safeMode(entry.getMode()));
+    }
+
+    private void checkHeaderChecksum(TarArchiveEntry entry) {
+        if (!entry.isCheckSumOK()) {
+            throw integrity("Entry '" + entry.getName() + "' has a bad header checksum");
+        }
+    }
+
+    private JsonNode readJson(TarArchiveEntry entry) throws IOException {
+        if (entry.getSize() > MAX_JSON) {
+            throw integrity("'" + entry.getName() + "' is larger than " + MAX_JSON + " bytes");
+        }
+        byte[] bytes = tar.readNBytes((int) entry.getSize());
+        try {
+            return json.readTree(bytes);
+        } catch (IOException e) {
+            throw integrity("'" + entry.getName() + "' is not valid JSON");
+        }
+    }
+
+    private static BackupException integrity(String message) {
+        return new BackupException(ErrorCode.INTEGRITY, message);
+    }
+
+    @Override
+    public void close() throws IOException {
+        tar.close();
+    }
+
+    /** The entries of one module's section; reading past the section's end gives null. */
+    private final class Source implements EntrySource {
+        private final String module;
+        private final Set<String> names;
+        private Content current;
+
+        Source(String module) {
+            this.module = module;
+            this.names = seenNames(module);
+        }
+
+        @Override
+        public Entry next() throws IOException {
+            cancellation.throwIfCancelled();
+            finishCurrent();
+            TarArchiveEntry next = peek();
+            if (next == null || next.getName().equals(ArchiveWriter.MANIFEST)
+                    || !next.getName().startsWith(ArchiveWriter.MODULES + module + "/")) {
+                return null;
+            }
+            pending = null;
+            Entry entry = check(next, module, names);
+            current = new Content(entry);
+            return entry;
+        }
+
+        @Override
+        public InputStream content() {
+            if (current == null || current.entry.directory()) {
+                throw new IllegalStateException("the current entry is not a file");
+            }
+            return current;
+        }
+
+        @Override
+        public Path resolve(Path stage, Entry entry) throws IOException {
+            return EntryNames.resolve(stage, module, entry);
+        }
+
+        private void finishCurrent() throws IOException {
+            if (current != null) {
+                current.drain();
+                seen.get(module).add(new Seen(current.entry.name(), current.entry.directory(), current.read,
+                        current.entry.directory() ? null : Digests.hex(current.digest)));
+                current = null;
+            }
+        }
+    }
+
+    private Set<String> seenNames(String module) {
+        Set<String> names = new HashSet<>();
+        seen.get(module).forEach(s -> names.add(s.name()));
+        return names;
+    }
+
+    /** The content of one entry, hashed as it is read. Closing it does nothing. */
+    private final class Content extends InputStream {
+        private final Entry entry;
+        private final MessageDigest digest = Digests.sha256();
+        private long read;
+
+        Content(Entry entry) {
+            this.entry = entry;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = tar.read(b, off, len);
+            if (n > 0) {
+                digest.update(b, off, n);
+                read += n;
+            }
+            return n;
+        }
+
+        void drain() throws IOException {
+            byte[] buffer = new byte[64 * 1024];
+            while (read(buffer, 0, buffer.length) >= 0) {
+                cancellation.throwIfCancelled();
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Hashes the raw archive bytes as they are read. */
+    private static final class Hashing extends FilterInputStream {
+        private final MessageDigest digest;
+
+        Hashing(InputStream in, MessageDigest digest) {
+            super(in);
+            this.digest = digest;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                digest.update((byte) b);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                digest.update(b, off, n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buffer = new byte[(int) Math.min(n, 64 * 1024)];
+            int read = read(buffer, 0, buffer.length);
+            return Math.max(read, 0);
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+
+        void drain() throws IOException {
+            byte[] buffer = new byte[64 * 1024];
+            while (read(buffer, 0, buffer.length) >= 0) {
+                // the archive's tail (tar padding) counts toward its checksum
+            }
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package io.backupkit.core.internal.archive;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.backupkit.core.Compression;
+import io.backupkit.spi.Cancellation;
+import io.backupkit.spi.Entry;
+import io.backupkit.spi.EntrySink;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Streams one backup archive: {@code backup.json} (the header) first, then each module's entries
+ * under {@code modules/<short_name>/}, then {@code manifest.json} with every entry's size and SHA-256.
+ * The checksums come last because they are known only once the data has streamed through: the
+ * archive is written in one pass, never spooled.
+ *
+ * <p>Bytes flow entry -> tar -> buffer -> compression -> count and SHA-256 -> target. The target
+ * stream is not closed.
+ */
+public final class ArchiveWriter implements AutoCloseable {
+    /** The version of this archive layout, recorded in the header. */
+    public static final int FORMAT = 1;
+    public static final String HEADER = "backup.json";
+    public static final String MANIFEST = "manifest.json";
+    public static final String MODULES = "modules/";
+    private static final int BUFFER = 256 * 1024;
+
+    /** Told about every chunk of entry data written. */
+    public interface Progress {
+        void written(String module, String entry, long bytes);
+    }
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final Counting counting;
+    private final MessageDigest archiveDigest = Digests.sha256();
+    private final TarArchiveOutputStream tar;
+    private final Cancellation cancellation;
+    private final Progress progress;
+    private final ObjectNode manifest = json.createObjectNode();
+    private final byte[] buffer = new byte[BUFFER];
+    private boolean finished;
+
+    public ArchiveWriter(OutputStream target, Compression compression, Cancellation cancellation, Progress progress)
+            throws IOException {
+        this.cancellation = cancellation;
+        this.progress = progress;
+        this.counting = new Counting(target, archiveDigest);
+        OutputStream compressed = Codecs.compress(compression, counting);
+        this.tar = new TarArchiveOutputStream(new BufferedOutputStream(compressed, BUFFER));
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        tar.setAddPaxHeadersForNonAsciiNames(true);
+        manifest.put("format", FORMAT);
+        manifest.putObject("modules");
+    }
+
+    /** Writes the header; call it first. */
+    public void header(ObjectNode header) throws IOException {
+        writeJson(HEADER, header);
+    }
+
+    /** The sink for one module's entries; modules are written one after another. */
+    public ModuleSink module(String module) {
+        ObjectNode section = ((ObjectNode) manifest.get("modules")).putObject(module);
+        return new ModuleSink(module, section);
+    }
+
+    /** Writes the manifest and ends the archive; the target stays open. */
+    public void finish() throws IOException {
+        writeJson(MANIFEST, manifest);
+        tar.finish();
+        tar.close();
+        finished = true;
+    }
+
+    /** Bytes written to the target so far. */
+    public long size() {
+        return counting.count;
+    }
+
+    /** The SHA-256 of everything written to the target, in hex; only after {@link #finish()}. */
+    public String sha256() {
+        if (!finished) {
+            throw new IllegalStateException("archive not finished");
+        }
+        return Digests.hex(archiveDigest);
+    }
+
+    private void writeJson(String name, ObjectNode node) throws IOException {
+        byte[] bytes = json.writeValueAsBytes(node);
+        TarArchiveEntry entry = new TarArchiveEntry(name);
+        entry.setSize(bytes.length);
+        entry.setMode(TarArchiveEntry.DEFAULT_FILE_MODE);
+        entry.setModTime(new Date(0));
+        tar.putArchiveEntry(entry);
+        tar.write(bytes);
+        tar.closeArchiveEntry();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!finished) {
+            finished = true;
+            tar.close();
+        }
+    }
+
+    /** One module's entries; counts and checksums them for the manifest. */
+    public final class ModuleSink implements EntrySink {
+        private final String module;
+        private final ObjectNode section;
+        private final ArrayNode entries;
+        private final Set<String> names = new HashSet<>();
+        private long bytes;
+
+        private ModuleSink(String module, ObjectNode section) {
+            this.module = module;
+            this.section = section;
+            this.entries = section.putArray("entries");
+        }
+
+        /** Bytes of file content written for this module. */
+        public long bytes() {
+            return bytes;
+        }
+
+        /** Entries written for this module. */
+        public int count() {
+            return entries.size();
+        }
+
+        @Override
+        public void directory(Entry entry) throws IOException {
+            TarArchiveEntry tarEntry = start(entry, true);
+            tar.putArchiveEntry(tarEntry);
+            tar.closeArchiveEntry();
+            record(entry, null);
+        }
+
+        @Override
+        public void file(Entry entry, InputStream content) throws IOException {
+            tar.putArchiveEntry(start(entry, false));
+            MessageDigest digest = Digests.sha256();
+            long remaining = entry.size();
+            while (remaining > 0) {
+                cancellation.throwIfCancelled();
+                int n = content.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+                if (n < 0) {
+                    throw new IOException("Entry '" + entry.name() + "' of module '" + module + "' ended "
+                            + remaining + " bytes before its declared size " + entry.size());
+                }
+                digest.update(buffer, 0, n);
+                tar.write(buffer, 0, n);
+                remaining -= n;
+                bytes += n;
+                progress.written(module, entry.name(), n);
+            }
+            if (content.read() >= 0) {
+                throw new IOException("Entry '" + entry.name() + "' of module '" + module
+                        + "' is longer than its declared size " + entry.size() + " (did it change while read?)");
+            }
+            tar.closeArchiveEntry();
+            record(entry, Digests.hex(digest));
+        }
+
+        @Override
+        public void file(Entry entry, Path source) throws IOException {
+            try (InputStream in = Files.newInputStream(source)) {
+                file(entry, in);
+            }
+        }
+
+        private TarArchiveEntry start(Entry entry, boolean directory) throws IOException {
+            cancellation.throwIfCancelled();
+            if (entry.directory() != directory) {
+                throw new IOException("Entry '" + entry.name() + "' of module '" + module + "' is "
+                        + (entry.directory() ? "a directory written as a file" : "a file written as a directory"));
+            }
+            String problem = EntryNames.problem(entry.name());
+            if (problem != null) {
+                throw new IOException("Entry '" + entry.name() + "' of module '" + module + "' " + problem);
+            }
+            if (!names.add(entry.name())) {
+                throw new IOException("Entry '" + entry.name() + "' of module '" + module + "' is written twice");
+            }
+            String name = MODULES + module + "/" + entry.name() + (directory ? "/" : "");
+            TarArchiveEntry tarEntry = new TarArchiveEntry(name);
+            tarEntry.setSize(entry.size());
+            tarEntry.setModTime(entry.modified().toEpochMilli());
+            tarEntry.setMode((directory ? TarArchiveEntry.DEFAULT_DIR_MODE & ~07777 : 0100000) | (entry.mode() & 07777));
+            return tarEntry;
+        }
+
+        private void record(Entry entry, String sha256) {
+            ObjectNode node = entries.addObject().put("name", entry.name());
+            if (entry.directory()) {
+                node.put("directory", true);
+            } else {
+                node.put("size", entry.size()).put("sha256", sha256);
+            }
+            section.put("count", entries.size()).put("bytes", bytes);
+        }
+    }
+
+    /** Counts and hashes what reaches the target; never closes it. */
+    private static final class Counting extends FilterOutputStream {
+        private final MessageDigest digest;
+        private long count;
+
+        Counting(OutputStream out, MessageDigest digest) {
+            super(out);
+            this.digest = digest;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            digest.update((byte) b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            digest.update(b, off, len);
+            count += len;
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.backupkit.core.internal.archive;
+
+import io.backupkit.spi.Entry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * The one place that decides whether an entry name is acceptable and where it lands in a stage. Every
+ * write of restored data goes through {@link #resolve(Path, String, String)}.
+ */
+public final class EntryNames {
+    private EntryNames() {
+    }
+
+    /**
+     * Why a module entry name is refused, or null when it is fine. Refused: empty names, {@code .},
+     * {@code ..} and empty segments, absolute names, backslashes, NUL and other control characters.
+     */
+    public static String problem(String name) {
+        if (name.isEmpty()) {
+            return "has an empty name";
+        }
+        if (name.startsWith("/")) {
+            return "is an absolute name";
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == 0) {
+                return "contains NUL";
+            }
+            if (c == '\\') {
+                return "contains a backslash";
+            }
+            if (c < 0x20 || c == 0x7f) {
+                return "contains a control character";
+            }
+        }
+        String trimmed = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+        for (String segment : trimmed.split("/", -1)) {
+            if (segment.isEmpty()) {
+                return "has an empty path segment";
+            }
+            if (segment.equals(".")) {
+                return "has a '.' segment";
+            }
+            if (segment.equals("..")) {
+                return "has a '..' segment";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The path of an entry inside {@code stage}: the name must be acceptable, the result must lie inside
+     * the stage, and no existing directory on the way may be a symbolic link.
+     *
+     * @param module the module's name, for the message
+     * @throws IOException naming the entry, the module and the reason
+     */
+    public static Path resolve(Path stage, String module, String name) throws IOException {
+        String problem = problem(name);
+        if (problem != null) {
+            throw new IOException("Entry '" + name + "' of module '" + module + "' " + problem);
+        }
+        Path root = stage.toAbsolutePath().normalize();
+        Path target = root.resolve(name).normalize();
+        if (!target.startsWith(root) || target.equals(root)) {
+            throw new IOException("Entry '" + name + "' of module '" + module + "' resolves outside the restore stage");
+        }
+        for (Path p = target.getParent(); p != null && !p.equals(root); p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) {
+                throw new IOException("Entry '" + name + "' of module '" + module
+                        + "' passes through the symbolic link '" + root.relativize(p) + "'");
+            }
+        }
+        if (Files.isSymbolicLink(target) || Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(
+                target, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("Entry '" + name + "' of module '" + module + "' would replace a special file");
+        }
+        return target;
+    }
+
+    /** As {@link #resolve(Path, String, String)} for an entry. */
+    public static Path resolve(Path stage, String module, Entry entry) throws IOException {
+        return resolve(stage, module, entry.name());
+    }
+
+    /** Permission bits kept on restore: no setuid, setgid, sticky or world-write. */
+    public static int safeMode(int mode) {
+        return mode & 0775;
+    }
+}

@@ -1,0 +1,69 @@
+package io.backupkit.core.internal.state;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.UUID;
+
+/** Crash-safe file writes: a temporary file, fsync, an atomic rename, fsync of the directory. */
+public final class AtomicFiles {
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    private AtomicFiles() {
+    }
+
+    /** Replaces {@code target} with {@code bytes}, atomically and durably. */
+    public static void write(Path target, byte[] bytes, boolean ownerOnly) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            Files.createFile(temp);
+            if (ownerOnly) {
+                restrict(temp);
+            }
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+                    OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+                out.write(bytes);
+                out.flush();
+                channel.force(true);
+            }
+            move(temp, target);
+            syncDirectory(dir);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Renames atomically, replacing the target. */
+    public static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("The file system of '" + to.getParent() + "' cannot rename atomically", e);
+        }
+    }
+
+    /** Makes a file readable and writable by its owner only, where the file system knows POSIX permissions. */
+    public static void restrict(Path file) throws IOException {
+        if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+            Files.setPosixFilePermissions(file, OWNER_ONLY);
+        }
+    }
+
+    /** Flushes a directory's entries (renames, creations) to disk; a no-op where that is not possible. */
+    public static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // some platforms cannot open a directory; the rename is atomic all the same
+        }
+    }
+}

@@ -13,6 +13,10 @@ import java.util.stream.Stream;
 
 /** The classes of the api package, found on disk, so that a new record cannot go untested. */
 final class ApiClasses {
+    /** Records of the api that are the library's own, not types of the specification. */
+    private static final java.util.Set<Class<?>> NOT_SPEC_TYPES = java.util.Set.of(io.backupkit.api.Violation.class,
+            io.backupkit.api.IntRange.class, io.backupkit.api.ProgressEvent.class);
+
     private ApiClasses() {
     }
 
@@ -32,8 +36,7 @@ final class ApiClasses {
             return files.map(p -> p.getFileName().toString())
                     .filter(n -> n.endsWith(".class") && !n.contains("$"))
                     .<Class<?>>map(n -> load("io.backupkit.api." + n.substring(0, n.length() - ".class".length())))
-                    .filter(c -> c.isRecord() && c != io.backupkit.api.Violation.class
-                            && c != io.backupkit.api.IntRange.class)
+                    .filter(c -> c.isRecord() && !NOT_SPEC_TYPES.contains(c))
                     .toList();
         }
     }

@@ -63,12 +63,27 @@ public final class ArchiveReader implements AutoCloseable {
         this.limits = limits;
         this.cancellation = cancellation;
         this.raw = new Hashing(source, archiveDigest);
-        this.tar = new TarArchiveInputStream(Codecs.decompress(raw));
+        InputStream decoded;
+        try {
+            decoded = Codecs.decompress(raw);
+        } catch (IOException e) {
+            throw damaged(e);
+        }
+        this.tar = new TarArchiveInputStream(new FilterInputStream(decoded) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return in.read(b, off, len);
+                } catch (IOException e) {
+                    throw damaged(e);
+                }
+            }
+        });
     }
 
     /** Reads and returns the header, which must be the first entry. */
     public JsonNode header() throws IOException {
-        TarArchiveEntry first = tar.getNextEntry();
+        TarArchiveEntry first = nextTarEntry();
         if (first == null || !first.getName().equals(ArchiveWriter.HEADER) || !first.isFile()) {
             throw integrity("The archive does not start with '" + ArchiveWriter.HEADER + "'");
         }
@@ -135,7 +150,7 @@ public final class ArchiveReader implements AutoCloseable {
         }
         JsonNode manifest = readJson(manifestEntry);
         verify(manifest);
-        if (tar.getNextEntry() != null) {
+        if (nextTarEntry() != null) {
             throw integrity("The archive has entries after its '" + ArchiveWriter.MANIFEST + "'");
         }
         raw.drain();
@@ -151,7 +166,7 @@ public final class ArchiveReader implements AutoCloseable {
         JsonNode modules = manifest.path("modules");
         for (Iterator<String> names = modules.fieldNames(); names.hasNext(); ) {
             String module = names.next();
-            if (!seen.containsKey(module)) {
+            if (!seen.containsKey(module) && !modules.path(module).path("entries").isEmpty()) {
                 throw integrity("Module '" + module + "' is in the manifest but not in the archive");
             }
         }
@@ -194,9 +209,17 @@ public final class ArchiveReader implements AutoCloseable {
 
     private TarArchiveEntry peek() throws IOException {
         if (pending == null) {
-            pending = tar.getNextEntry();
+            pending = nextTarEntry();
         }
         return pending;
+    }
+
+    private TarArchiveEntry nextTarEntry() throws IOException {
+        try {
+            return tar.getNextEntry();
+        } catch (IOException e) {
+            throw damaged(e);
+        }
     }
 
     private TarArchiveEntry next() throws IOException {
@@ -280,7 +303,12 @@ public final class ArchiveReader implements AutoCloseable {
         if (entry.getSize() > MAX_JSON) {
             throw integrity("'" + entry.getName() + "' is larger than " + MAX_JSON + " bytes");
         }
-        byte[] bytes = tar.readNBytes((int) entry.getSize());
+        byte[] bytes;
+        try {
+            bytes = tar.readNBytes((int) entry.getSize());
+        } catch (IOException e) {
+            throw damaged(e);
+        }
         try {
             return json.readTree(bytes);
         } catch (IOException e) {
@@ -370,7 +398,12 @@ public final class ArchiveReader implements AutoCloseable {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = tar.read(b, off, len);
+            int n;
+            try {
+                n = tar.read(b, off, len);
+            } catch (IOException e) {
+                throw damaged(e);
+            }
             if (n > 0) {
                 digest.update(b, off, n);
                 read += n;
@@ -390,6 +423,26 @@ public final class ArchiveReader implements AutoCloseable {
         }
     }
 
+    /** A failure of the stream the archive is read from (the transport), as opposed to bad archive data. */
+    public static final class SourceException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SourceException(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * The exception to throw for a failure while decoding: a failure of the source stays an
+     * IOException, anything else the decoders say means the archive is damaged.
+     */
+    private static IOException damaged(IOException e) {
+        if (e instanceof SourceException) {
+            return e;
+        }
+        throw integrity("The archive is damaged: " + e.getMessage());
+    }
+
     /** Hashes the raw archive bytes as they are read. */
     private static final class Hashing extends FilterInputStream {
         private final MessageDigest digest;
@@ -401,16 +454,18 @@ public final class ArchiveReader implements AutoCloseable {
 
         @Override
         public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                digest.update((byte) b);
-            }
-            return b;
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                throw new SourceException(e);
+            }
             if (n > 0) {
                 digest.update(b, off, n);
             }

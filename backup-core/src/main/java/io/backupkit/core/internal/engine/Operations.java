@@ -900,9 +900,15 @@ public final class Operations {
 
     private OperationInfo runFactoryReset(RunningOperation operation) {
         List<Map<String, Object>> results = new ArrayList<>();
-        operation.total(plugins.modules().size());
+        Map<String, BackupModule> resettable = new LinkedHashMap<>();
+        plugins.modules().forEach((name, module) -> {
+            if (module.canRestore()) {
+                resettable.put(name, module);
+            }
+        });
+        operation.total(resettable.size());
         BackupException failure = null;
-        for (Map.Entry<String, BackupModule> entry : plugins.modules().entrySet()) {
+        for (Map.Entry<String, BackupModule> entry : resettable.entrySet()) {
             String name = entry.getKey();
             operation.message(name, "Resetting module '" + name + "'");
             try {

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Reads an archive written by {@link ArchiveWriter}, refusing anything unsafe before a module sees it.
@@ -55,6 +56,7 @@ public final class ArchiveReader implements AutoCloseable {
     private final java.util.Map<String, List<Seen>> seen = new java.util.HashMap<>();
     private TarArchiveEntry pending;
     private String currentModule;
+    private Source source;
     private long entryCount;
     private long totalBytes;
     private JsonNode header;
@@ -104,11 +106,11 @@ public final class ArchiveReader implements AutoCloseable {
      * Entries of the previous section that were not read are read through (and checked) first.
      */
     public String nextModule() throws IOException {
-        if (currentModule != null) {
-            Source rest = new Source(currentModule);
-            while (rest.next() != null) {
-                // drained: checked and hashed
+        if (source != null) {
+            while (source.next() != null) {
+                // drained: checked and hashed, including the entry the module stopped in
             }
+            source = null;
         }
         TarArchiveEntry next = peek();
         if (next == null) {
@@ -125,6 +127,7 @@ public final class ArchiveReader implements AutoCloseable {
         moduleOrder.add(module);
         seen.put(module, new ArrayList<>());
         currentModule = module;
+        source = new Source(module);
         return module;
     }
 
@@ -133,7 +136,7 @@ public final class ArchiveReader implements AutoCloseable {
         if (currentModule == null) {
             throw new IllegalStateException("no current module");
         }
-        return new Source(currentModule);
+        return source;
     }
 
     /**
@@ -262,8 +265,10 @@ public final class ArchiveReader implements AutoCloseable {
                 || entry.isStarSparse()) {
             throw integrity(what + " is a sparse entry");
         }
-        boolean directory = entry.isDirectory();
-        if (!directory && !entry.isFile()) {
+        byte type = entry.getLinkFlag();
+        boolean plain = type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM;
+        boolean directory = type == TarConstants.LF_DIR || plain && full.endsWith("/");
+        if (!directory && !plain) {
             throw integrity(what + " has an unsupported type '" + (char) entry.getLinkFlag() + "'");
         }
         if (directory && entry.getSize() != 0) {

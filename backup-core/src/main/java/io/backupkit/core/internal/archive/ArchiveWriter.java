@@ -130,6 +130,7 @@ public final class ArchiveWriter implements AutoCloseable {
             this.module = module;
             this.section = section;
             this.entries = section.putArray("entries");
+            section.put("count", 0).put("bytes", 0L);
         }
 
         /** Bytes of file content written for this module. */

@@ -1,0 +1,335 @@
+package io.backupkit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.backupkit.spi.ObjectUpload;
+import io.backupkit.spi.StoredObject;
+import io.backupkit.spi.Transport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link Transport} must have: the compatibility kit that the local-directory and
+ * the SFTP transport extend, and that authors of other transports can extend too (it ships in
+ * backup-core's test-jar).
+ *
+ * <p>A subclass implements {@link #openTransport()}, which must return a transport onto a fresh, empty
+ * server directory for every test. It may override {@link #serverDirectory()} so that the tests can
+ * also check the directory behind the transport's back (leftover temporaries, hidden files), and
+ * {@link #tearDownServer()} to stop what it started. Each test gets its own transport, closed after
+ * the test; tests run on one thread, as the engine uses a transport.
+ */
+public abstract class TransportContractTest {
+    private static final int BIG = 3 << 20;
+
+    private Transport transport;
+
+    /** A transport onto a fresh, empty server directory; called before every test. */
+    protected abstract Transport openTransport() throws Exception;
+
+    /**
+     * The local directory where the transport under test stores its objects, when the test can reach
+     * it; empty (the default) skips the checks that look behind the transport's back.
+     */
+    protected Optional<Path> serverDirectory() {
+        return Optional.empty();
+    }
+
+    /** Called after every test, once the transport is closed; does nothing by default. */
+    protected void tearDownServer() throws Exception {
+    }
+
+    /** The transport of the current test. */
+    protected final Transport transport() {
+        return transport;
+    }
+
+    @BeforeEach
+    public final void openTheTransport() throws Exception {
+        transport = openTransport();
+        assertThat(transport.list()).as("the server directory of a new test must be empty").isEmpty();
+    }
+
+    @AfterEach
+    public final void closeTheTransport() throws Exception {
+        try {
+            if (transport != null) {
+                transport.close();
+            }
+        } finally {
+            tearDownServer();
+        }
+    }
+
+    @Test
+    public final void committedObjectsAreListedWithTheirSizeAndReadBack() throws IOException {
+        byte[] big = random(BIG, 1);
+
+        put("archive.tar.zst", big, false);
+        put("empty.json", new byte[0], false);
+
+        assertThat(transport.list()).extracting(StoredObject::name, StoredObject::size)
+                .containsExactlyInAnyOrder(tuple("archive.tar.zst", (long) BIG), tuple("empty.json", 0L));
+        assertThat(read("archive.tar.zst")).isEqualTo(big);
+        assertThat(read("empty.json")).isEmpty();
+        assertThat(transport.list()).allSatisfy(o -> assertThat(o.modified()).isNotNull());
+        assertDirectoryHoldsExactly("archive.tar.zst", "empty.json");
+    }
+
+    @Test
+    public final void nothingIsVisibleBeforeCommit() throws IOException {
+        byte[] data = random(200_000, 2);
+        try (ObjectUpload upload = transport.create("pending.tar", false)) {
+            writeInChunks(upload, data, new Random(3));
+            upload.stream().flush();
+
+            assertThat(transport.list()).isEmpty();
+            assertThatThrownBy(() -> transport.open("pending.tar")).isInstanceOf(NoSuchFileException.class);
+
+            upload.commit();
+        }
+        assertThat(transport.list()).extracting(StoredObject::name).containsExactly("pending.tar");
+        assertThat(read("pending.tar")).isEqualTo(data);
+    }
+
+    @Test
+    public final void closeWithoutCommitLeavesNothingBehind() throws IOException {
+        ObjectUpload upload = transport.create("abandoned.tar", false);
+        writeInChunks(upload, random(300_000, 4), new Random(5));
+
+        upload.close();
+        upload.close(); // safe twice
+
+        assertThat(transport.list()).isEmpty();
+        assertThatThrownBy(() -> transport.open("abandoned.tar")).isInstanceOf(NoSuchFileException.class);
+        assertDirectoryHoldsExactly();
+    }
+
+    @Test
+    public final void closeAfterCommitKeepsTheObject() throws IOException {
+        ObjectUpload upload = transport.create("kept.json", false);
+        upload.stream().write(new byte[] {1, 2, 3});
+        upload.commit();
+
+        upload.close();
+        upload.close();
+
+        assertThat(read("kept.json")).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    public final void createWithoutReplaceFailsWhenTheNameExistsAndKeepsTheOriginal() throws IOException {
+        byte[] original = random(100_000, 6);
+        put("b.json", original, false);
+
+        Throwable thrown;
+        ObjectUpload upload = null;
+        try {
+            upload = transport.create("b.json", false);
+            writeInChunks(upload, random(50_000, 7), new Random(8));
+            thrown = catchThrowable(upload::commit);
+        } catch (FileAlreadyExistsException e) {
+            thrown = e; // refusing at create is allowed too
+        } finally {
+            if (upload != null) {
+                upload.close();
+            }
+        }
+
+        assertThat(thrown).isInstanceOf(FileAlreadyExistsException.class);
+        assertThat(read("b.json")).isEqualTo(original);
+        assertThat(transport.list()).extracting(StoredObject::name, StoredObject::size)
+                .containsExactly(tuple("b.json", (long) original.length));
+        assertDirectoryHoldsExactly("b.json");
+    }
+
+    @Test
+    public final void commitWithoutReplaceFailsWhenTheNameAppearedMeanwhile() throws IOException {
+        byte[] first = random(70_000, 9);
+        byte[] second = random(80_000, 10);
+        try (ObjectUpload slow = transport.create("c.json", false)) {
+            writeInChunks(slow, first, new Random(11));
+            put("c.json", second, false);
+
+            assertThatThrownBy(slow::commit).isInstanceOf(FileAlreadyExistsException.class);
+        }
+
+        assertThat(read("c.json")).isEqualTo(second);
+        assertDirectoryHoldsExactly("c.json");
+    }
+
+    @Test
+    public final void replaceSwapsTheObjectAtomically() throws IOException {
+        byte[] old = random(1 << 20, 12);
+        byte[] replacement = random(700_000, 13);
+        put("d.json", old, false);
+
+        byte[] readDuringReplace;
+        try (InputStream before = transport.open("d.json");
+                ObjectUpload upload = transport.create("d.json", true)) {
+            byte[] head = before.readNBytes(1000);
+            writeInChunks(upload, replacement, new Random(14));
+            assertThat(read("d.json")).isEqualTo(old); // not yet committed
+
+            upload.commit();
+
+            byte[] tail = before.readAllBytes();
+            readDuringReplace = concat(head, tail);
+        }
+
+        assertThat(readDuringReplace).satisfiesAnyOf(b -> assertThat(b).isEqualTo(old),
+                b -> assertThat(b).isEqualTo(replacement));
+        assertThat(read("d.json")).isEqualTo(replacement);
+        assertThat(transport.list()).extracting(StoredObject::name, StoredObject::size)
+                .containsExactly(tuple("d.json", (long) replacement.length));
+        assertDirectoryHoldsExactly("d.json");
+    }
+
+    @Test
+    public final void replaceCreatesAMissingObject() throws IOException {
+        put("new.json", new byte[] {42}, true);
+
+        assertThat(read("new.json")).containsExactly(42);
+    }
+
+    @Test
+    public final void deleteReturnsTrueThenFalse() throws IOException {
+        put("e.json", new byte[] {1}, false);
+        put("f.json", new byte[] {2}, false);
+
+        assertThat(transport.delete("e.json")).isTrue();
+        assertThat(transport.delete("e.json")).isFalse();
+        assertThat(transport.list()).extracting(StoredObject::name).containsExactly("f.json");
+        assertThatThrownBy(() -> transport.open("e.json")).isInstanceOf(NoSuchFileException.class);
+    }
+
+    @Test
+    public final void openOfAMissingObjectThrowsNoSuchFileException() {
+        assertThatThrownBy(() -> transport.open("missing.tar.zst")).isInstanceOf(NoSuchFileException.class);
+    }
+
+    @Test
+    public final void listIgnoresNamesStartingWithADot() throws IOException {
+        Path directory = serverDirectory().orElse(null);
+        assumeTrue(directory != null, "the subclass gives no server directory");
+        Files.write(directory.resolve(".hidden"), new byte[] {1});
+        Files.write(directory.resolve(".g.json.0123.part"), new byte[] {2});
+        put("g.json", new byte[] {3}, false);
+
+        try (ObjectUpload pending = transport.create("h.json", false)) {
+            pending.stream().write(4);
+            pending.stream().flush();
+
+            assertThat(transport.list()).extracting(StoredObject::name).containsExactly("g.json");
+        }
+    }
+
+    @Test
+    public final void testPassesOnAGoodServerAndLeavesNothing() throws IOException {
+        transport.test();
+
+        assertThat(transport.list()).isEmpty();
+        assertDirectoryHoldsExactly();
+    }
+
+    @Test
+    public final void interleavedUploadsOfDifferentNamesBothCommit() throws IOException {
+        byte[] one = random(1 << 20, 15);
+        byte[] two = random(900_000, 16);
+        try (ObjectUpload first = transport.create("one.tar", false);
+                ObjectUpload second = transport.create("two.tar", false)) {
+            Random sizes = new Random(17);
+            int a = 0;
+            int b = 0;
+            while (a < one.length || b < two.length) {
+                int n = Math.min(one.length - a, 1 + sizes.nextInt(65_536));
+                first.stream().write(one, a, n);
+                a += n;
+                int m = Math.min(two.length - b, 1 + sizes.nextInt(65_536));
+                second.stream().write(two, b, m);
+                b += m;
+            }
+            second.commit();
+            first.commit();
+        }
+
+        assertThat(read("one.tar")).isEqualTo(one);
+        assertThat(read("two.tar")).isEqualTo(two);
+        assertThat(transport.list()).extracting(StoredObject::name, StoredObject::size)
+                .containsExactlyInAnyOrder(tuple("one.tar", (long) one.length), tuple("two.tar", (long) two.length));
+        assertDirectoryHoldsExactly("one.tar", "two.tar");
+    }
+
+    // --- helpers for subclasses and tests ---
+
+    /** Creates, writes in uneven chunks, commits and closes an object. */
+    protected final void put(String name, byte[] content, boolean replace) throws IOException {
+        try (ObjectUpload upload = transport.create(name, replace)) {
+            writeInChunks(upload, content, new Random(content.length));
+            upload.commit();
+        }
+    }
+
+    /** The whole content of an object. */
+    protected final byte[] read(String name) throws IOException {
+        try (InputStream in = transport.open(name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Pseudo-random bytes, the same for the same seed. */
+    protected static byte[] random(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static void writeInChunks(ObjectUpload upload, byte[] content, Random sizes) throws IOException {
+        int at = 0;
+        while (at < content.length) {
+            int n = Math.min(content.length - at, 1 + sizes.nextInt(100_000));
+            if (n == 1) {
+                upload.stream().write(content[at]);
+            } else {
+                upload.stream().write(content, at, n);
+            }
+            at += n;
+        }
+    }
+
+    /** When the subclass gives the directory: it holds exactly these names, no temporaries. */
+    private void assertDirectoryHoldsExactly(String... names) throws IOException {
+        Optional<Path> directory = serverDirectory();
+        if (directory.isEmpty()) {
+            return;
+        }
+        List<String> actual = new ArrayList<>();
+        try (Stream<Path> files = Files.list(directory.get())) {
+            files.forEach(f -> actual.add(f.getFileName().toString()));
+        }
+        assertThat(actual).as("the files in the server directory").containsExactlyInAnyOrder(names);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = new byte[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}

@@ -32,6 +32,11 @@ public interface Transport extends AutoCloseable {
     /** Checks that the server is reachable and its directory writable; throws naming what failed. */
     void test() throws IOException;
 
+    /** The bytes free in the server's directory, when the server tells; empty otherwise. */
+    default java.util.OptionalLong freeSpace() throws IOException {
+        return java.util.OptionalLong.empty();
+    }
+
     @Override
     void close() throws IOException;
 }

@@ -1,8 +1,9 @@
 package io.backupkit.spi;
 
+import io.backupkit.api.BackupException;
+import io.backupkit.api.ErrorCode;
 import io.backupkit.api.Server;
 import java.io.IOException;
-import java.security.KeyPair;
 
 /**
  * Makes {@link Transport}s for the backup servers it serves. Found with
@@ -17,10 +18,18 @@ public interface TransportProvider {
     boolean supports(Server server);
 
     /**
-     * Opens a connection to the server.
+     * Connects to the server: checks its host key with {@link Connection#hostKeys()} before sending
+     * any credential, then authenticates.
      *
-     * @param server the server record (without its private key)
-     * @param keyPair the server's key pair for authentication; null when it has none
+     * @throws IOException naming the server and the cause when the connection fails
      */
-    Transport open(Server server, KeyPair keyPair) throws IOException;
+    Transport open(Connection connection) throws IOException;
+
+    /**
+     * The fingerprint of the host key the server presents ({@code SHA256:...}), fetched without
+     * sending any credential, so that an administrator can confirm it. Not supported unless overridden.
+     */
+    default String presentedHostKey(Server server, TransportSettings settings) throws IOException {
+        throw new BackupException(ErrorCode.NOT_SUPPORTED, "Transport '" + name() + "' has no host keys");
+    }
 }

@@ -93,6 +93,38 @@ public final class BackupEngine implements AutoCloseable {
         operations.deleteServer(id);
     }
 
+    /**
+     * The fingerprint of the host key a server presents ({@code SHA256:...}, as {@code ssh-keygen -lf}
+     * prints it), fetched without sending credentials, for an administrator to confirm.
+     */
+    public String presentedHostKey(long serverId) {
+        return operations.presentedHostKey(serverId);
+    }
+
+    /** The fingerprint trusted for a server, if any. */
+    public java.util.Optional<String> trustedHostKey(long serverId) {
+        return operations.trustedHostKey(serverId);
+    }
+
+    /**
+     * Trusts a host key fingerprint for a server. Until a key is trusted (or trust-on-first-use is on),
+     * the engine refuses to connect; a server presenting another key is refused, showing both
+     * fingerprints. Changing a server's host or port forgets its trusted key.
+     */
+    public void trustHostKey(long serverId, String fingerprint) {
+        operations.trustHostKey(serverId, fingerprint);
+    }
+
+    /**
+     * Tests a server: reachable, host key trusted, authenticated, directory writable (a probe is written
+     * and deleted), and its free space when it tells.
+     *
+     * @throws BackupException TRANSPORT_FAILED naming what failed
+     */
+    public io.backupkit.api.ServerCheck testServer(long serverId) {
+        return operations.testServer(serverId);
+    }
+
     // ---- backups on a server
 
     /** What is stored on a server: the backups of every device that uses its path. */
@@ -219,6 +251,8 @@ public final class BackupEngine implements AutoCloseable {
         private Compression compression = Compression.ZSTD;
         private ClassLoader classLoader = Builder.class.getClassLoader();
         private boolean discover = true;
+        private boolean trustOnFirstUse;
+        private io.backupkit.spi.TransportSettings transportSettings = io.backupkit.spi.TransportSettings.DEFAULTS;
         private final List<BackupModule> modules = new ArrayList<>();
         private final List<TransportProvider> transports = new ArrayList<>();
         private final Map<String, Map<String, String>> moduleConfigs = new LinkedHashMap<>();
@@ -277,6 +311,21 @@ public final class BackupEngine implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Trusts the host key a server presents the first time it is contacted (off by default). Only for
+         * networks where the first contact cannot be intercepted: the safe way is {@code trustHostKey}.
+         */
+        public Builder trustHostKeysOnFirstUse(boolean value) {
+            trustOnFirstUse = value;
+            return this;
+        }
+
+        /** Connect and I/O timeouts and keep-alive of transports; {@code TransportSettings.DEFAULTS} by default. */
+        public Builder transportSettings(io.backupkit.spi.TransportSettings value) {
+            transportSettings = requireNonNull(value, "transportSettings is null");
+            return this;
+        }
+
         /** Registers a module instance, besides those found with {@code ServiceLoader}. */
         public Builder module(BackupModule value) {
             modules.add(requireNonNull(value, "module is null"));
@@ -318,7 +367,8 @@ public final class BackupEngine implements AutoCloseable {
                 allTransports.add(0, new LocalTransportProvider());
                 Plugins plugins = Plugins.load(discover ? classLoader : null, modules, allTransports, moduleConfigs);
                 Operations operations = new Operations(new StateStore(stateDirectory), plugins, clock, executor,
-                        compression, new Operations.Identity(hostname, model, serial, swVersion), systemId);
+                        compression, new Operations.Identity(hostname, model, serial, swVersion), systemId, transportSettings,
+                        trustOnFirstUse);
                 operations.recover();
                 return new BackupEngine(operations, lock);
             } catch (IOException | RuntimeException e) {

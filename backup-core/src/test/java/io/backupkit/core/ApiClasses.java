@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 final class ApiClasses {
     /** Records of the api that are the library's own, not types of the specification. */
     private static final java.util.Set<Class<?>> NOT_SPEC_TYPES = java.util.Set.of(io.backupkit.api.Violation.class,
-            io.backupkit.api.IntRange.class, io.backupkit.api.ProgressEvent.class);
+            io.backupkit.api.IntRange.class, io.backupkit.api.ProgressEvent.class,
+            io.backupkit.api.ServerCheck.class);
 
     private ApiClasses() {
     }

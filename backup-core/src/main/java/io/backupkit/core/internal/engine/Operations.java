@@ -39,6 +39,7 @@ import io.backupkit.core.internal.keys.RsaKeys;
 import io.backupkit.core.internal.state.StateStore;
 import io.backupkit.spi.BackupContext;
 import io.backupkit.spi.BackupModule;
+import io.backupkit.spi.Connection;
 import io.backupkit.spi.Entry;
 import io.backupkit.spi.EntrySource;
 import io.backupkit.spi.ObjectUpload;
@@ -46,6 +47,7 @@ import io.backupkit.spi.RestoreContext;
 import io.backupkit.spi.RestoreStage;
 import io.backupkit.spi.StoredObject;
 import io.backupkit.spi.Transport;
+import io.backupkit.spi.TransportSettings;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,13 +102,19 @@ public final class Operations {
     private final Executor executor;
     private final Compression compression;
     private final Identity identity;
+    private static final java.util.regex.Pattern FINGERPRINT = java.util.regex.Pattern.compile("SHA256:[A-Za-z0-9+/]{43}");
     private final List<ProgressListener> listeners = new CopyOnWriteArrayList<>();
+    private final TransportSettings transportSettings;
+    private final boolean trustOnFirstUse;
     private final StateStore.State state;
     private RunningOperation running;
 
     public Operations(StateStore store, Plugins plugins, Clock clock, Executor executor, Compression compression,
-            Identity identity, String systemId) throws IOException {
+            Identity identity, String systemId, TransportSettings transportSettings, boolean trustOnFirstUse)
+            throws IOException {
         this.store = store;
+        this.transportSettings = transportSettings;
+        this.trustOnFirstUse = trustOnFirstUse;
         this.plugins = plugins;
         this.clock = clock;
         this.executor = executor != null ? executor : command -> {
@@ -228,6 +236,9 @@ public final class Operations {
                     store.saveKey(id, RsaKeys.toPem(keys.getPrivate()));
                 }
                 state.servers.replaceAll(s -> s.id() == id ? updated : s);
+                if (!old.host().equals(updated.host()) || old.port() != updated.port()) {
+                    hostKeys().remove(String.valueOf(id)); // the pinned key belonged to the old address
+                }
                 store.save(state);
             } catch (IOException e) {
                 throw new BackupException(ErrorCode.INTERNAL, "Cannot store server '" + request.name() + "': " + e, e);
@@ -244,6 +255,7 @@ public final class Operations {
             }
             try {
                 state.servers.removeIf(s -> s.id() == id);
+                hostKeys().remove(String.valueOf(id));
                 store.save(state);
                 store.deleteKey(id);
             } catch (IOException e) {
@@ -266,7 +278,94 @@ public final class Operations {
     }
 
     private Transport open(Server server) throws IOException {
-        return plugins.transportFor(server).open(server, keyPair(server.id()));
+        return plugins.transportFor(server).open(new Connection(server, keyPair(server.id()),
+                presented -> checkHostKey(server, presented), transportSettings));
+    }
+
+    // ---------------------------------------------------------------- host keys
+
+    /** Accepts the pinned key; pins the first one only with trust-on-first-use; refuses anything else. */
+    private void checkHostKey(Server server, String presented) {
+        String where = "server '" + server.name() + "' (" + server.host() + ":" + server.port() + ")";
+        synchronized (lock) {
+            String trusted = hostKeys().path(String.valueOf(server.id())).asText(null);
+            if (presented.equals(trusted)) {
+                return;
+            }
+            if (trusted != null) {
+                throw new BackupException(ErrorCode.TRANSPORT_FAILED, "The host key of " + where
+                        + " has changed: expected " + trusted + ", presented " + presented
+                        + "; if the change is legitimate, trust the new key");
+            }
+            if (trustOnFirstUse) {
+                hostKeys().put(String.valueOf(server.id()), presented);
+                save();
+                LOG.warn("Trusted the host key {} of {} on first use", presented, where);
+                return;
+            }
+        }
+        throw new BackupException(ErrorCode.TRANSPORT_FAILED, "The host key of " + where + " is not trusted: it"
+                + " presents " + presented + "; confirm this fingerprint with the server's administrator and trust it");
+    }
+
+    private ObjectNode hostKeys() {
+        if (state.extra == null) {
+            state.extra = json.createObjectNode();
+        }
+        JsonNode keys = state.extra.get("host_keys");
+        if (!(keys instanceof ObjectNode)) {
+            keys = state.extra.putObject("host_keys");
+        }
+        return (ObjectNode) keys;
+    }
+
+    /** The fingerprint a server presents, fetched without credentials. */
+    public String presentedHostKey(long serverId) {
+        Server server = server(serverId);
+        try {
+            return plugins.transportFor(server).presentedHostKey(server, transportSettings);
+        } catch (IOException | RuntimeException e) {
+            throw transportFailed(server, e);
+        }
+    }
+
+    /** The fingerprint trusted for a server, if any. */
+    public java.util.Optional<String> trustedHostKey(long serverId) {
+        server(serverId);
+        synchronized (lock) {
+            return java.util.Optional.ofNullable(hostKeys().path(String.valueOf(serverId)).asText(null));
+        }
+    }
+
+    /** Trusts a fingerprint for a server, replacing any earlier one. */
+    public void trustHostKey(long serverId, String fingerprint) {
+        if (fingerprint == null || !FINGERPRINT.matcher(fingerprint).matches()) {
+            throw new InvalidInputException(List.of(new Violation("fingerprint",
+                    "must be SHA256: and 43 base64 characters, as ssh-keygen -lf prints it",
+                    fingerprint == null ? null : Json.render(fingerprint))));
+        }
+        Server server = server(serverId);
+        synchronized (lock) {
+            hostKeys().put(String.valueOf(serverId), fingerprint);
+            save();
+        }
+        LOG.info("Trusted host key {} for server '{}'", fingerprint, server.name());
+    }
+
+    /** Connects, checks the host key, authenticates, writes and deletes a probe, and asks for free space. */
+    public io.backupkit.api.ServerCheck testServer(long serverId) {
+        Server server = server(serverId);
+        String[] seen = new String[1];
+        try (Transport transport = plugins.transportFor(server).open(new Connection(server, keyPair(serverId),
+                presented -> {
+                    checkHostKey(server, presented);
+                    seen[0] = presented;
+                }, transportSettings))) {
+            transport.test();
+            return new io.backupkit.api.ServerCheck(seen[0], transport.freeSpace().orElse(-1));
+        } catch (IOException | RuntimeException e) {
+            throw transportFailed(server, e);
+        }
     }
 
     private BackupException transportFailed(Server server, Exception e) {

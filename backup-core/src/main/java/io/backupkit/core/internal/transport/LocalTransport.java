@@ -106,6 +106,11 @@ public final class LocalTransport implements Transport {
     }
 
     @Override
+    public java.util.OptionalLong freeSpace() throws IOException {
+        return java.util.OptionalLong.of(Files.getFileStore(dir).getUsableSpace());
+    }
+
+    @Override
     public void close() {
     }
 

@@ -1,11 +1,11 @@
 package io.backupkit.core.internal.transport;
 
 import io.backupkit.api.Server;
+import io.backupkit.spi.Connection;
 import io.backupkit.spi.Transport;
 import io.backupkit.spi.TransportProvider;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.KeyPair;
 
 /**
  * The local-directory filer. It serves a server record whose {@code host} is empty, or whose
@@ -38,7 +38,7 @@ public final class LocalTransportProvider implements TransportProvider {
     }
 
     @Override
-    public Transport open(Server server, KeyPair keyPair) throws IOException {
-        return new LocalTransport(directory(server));
+    public Transport open(Connection connection) throws IOException {
+        return new LocalTransport(directory(connection.server()));
     }
 }

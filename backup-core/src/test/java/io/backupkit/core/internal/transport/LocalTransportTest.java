@@ -128,14 +128,14 @@ final class LocalTransportTest extends TransportContractTest {
         assertThatThrownBy(() -> LocalTransportProvider.directory(server("h", "file:backups")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("The path 'file:backups' of local server 'filer' is not absolute");
-        assertThatThrownBy(() -> new LocalTransportProvider().open(server("", "backups"), null))
+        assertThatThrownBy(() -> new LocalTransportProvider().open(connection(server("", "backups"))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void providerOpensATransportOntoTheDirectory() throws IOException {
         Path dir = temp.resolve("via-provider");
-        try (Transport transport = new LocalTransportProvider().open(server("", "file:" + dir), null)) {
+        try (Transport transport = new LocalTransportProvider().open(connection(server("", "file:" + dir)))) {
             transport.test();
             try (var upload = transport.create("x.json", false)) {
                 upload.stream().write(7);
@@ -148,5 +148,9 @@ final class LocalTransportTest extends TransportContractTest {
 
     private static Server server(String host, String path) {
         return new Server(null, "filer", "", host, 22, path, "", null, null);
+    }
+
+    private static io.backupkit.spi.Connection connection(io.backupkit.api.Server server) {
+        return new io.backupkit.spi.Connection(server, null, fingerprint -> { }, io.backupkit.spi.TransportSettings.DEFAULTS);
     }
 }

@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -137,6 +136,26 @@ public final class BackupEngine implements AutoCloseable {
         return operations.completedBackup(serverId, backupId);
     }
 
+    /**
+     * The archive of a completed backup, as stored on its server, for download. Close the stream: it
+     * holds a connection.
+     */
+    public java.io.InputStream openArchive(long serverId, String backupId) {
+        return operations.openArchive(serverId, backupId);
+    }
+
+    /**
+     * Stores an archive downloaded from another engine ({@link #openArchive}) on a server, so a backup
+     * can move between devices. It is verified while it streams in (every check of a restore); only a
+     * verified archive gets its record and is listed. The stream is read to its end, not closed.
+     *
+     * @throws BackupException INTEGRITY when the archive fails a check (nothing is listed), INVALID_INPUT
+     *     when the server holds a backup with that id already
+     */
+    public CompletedBackup importBackup(long serverId, java.io.InputStream archive) {
+        return operations.importBackup(serverId, archive);
+    }
+
     /** Deletes a backup (its archive, then its record) from a server. */
     public void deleteBackup(long serverId, String backupId) {
         operations.deleteBackup(serverId, backupId);
@@ -158,8 +177,13 @@ public final class BackupEngine implements AutoCloseable {
     }
 
     /** As {@link #backup}, on the engine's executor. BUSY and invalid input are thrown here, at once. */
-    public CompletableFuture<CompletedBackup> startBackup(long serverId, String name, String desc, ContentInfo contents) {
-        return operations.start(operations.prepareBackup(serverId, name, desc, contents, null));
+    public Started<CompletedBackup> startBackup(long serverId, String name, String desc, ContentInfo contents) {
+        return start(operations.prepareBackup(serverId, name, desc, contents, null));
+    }
+
+    private <T> Started<T> start(Operations.Prepared<T> prepared) {
+        OperationInfo info = operations.startedInfo();
+        return new Started<>(info, operations.start(prepared));
     }
 
     /**
@@ -175,8 +199,8 @@ public final class BackupEngine implements AutoCloseable {
     }
 
     /** As {@link #restore}, on the engine's executor. */
-    public CompletableFuture<OperationInfo> startRestore(long serverId, String backupId, ContentInfo contents) {
-        return operations.start(operations.prepareRestore(serverId, backupId, contents));
+    public Started<OperationInfo> startRestore(long serverId, String backupId, ContentInfo contents) {
+        return start(operations.prepareRestore(serverId, backupId, contents));
     }
 
     /** Returns every module's data to its initial state, on the calling thread. */
@@ -185,8 +209,8 @@ public final class BackupEngine implements AutoCloseable {
     }
 
     /** As {@link #factoryReset()}, on the engine's executor. */
-    public CompletableFuture<OperationInfo> startFactoryReset() {
-        return operations.start(operations.prepareFactoryReset());
+    public Started<OperationInfo> startFactoryReset() {
+        return start(operations.prepareFactoryReset());
     }
 
     /**

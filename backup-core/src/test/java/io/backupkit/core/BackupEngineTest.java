@@ -464,8 +464,9 @@ final class BackupEngineTest {
                 }
             });
 
-            java.util.concurrent.CompletableFuture<CompletedBackup> future = engine.startBackup(server, "async", "",
-                    ContentInfo.everything());
+            Started<CompletedBackup> started = engine.startBackup(server, "async", "", ContentInfo.everything());
+            java.util.concurrent.CompletableFuture<CompletedBackup> future = started.result();
+            assertThat(((BackupStatus) started.info().details()).name()).isEqualTo("async");
             inside.await();
             assertThat(engine.currentOperation()).isPresent();
             assertThat(engine.abort()).isTrue();
@@ -474,6 +475,50 @@ final class BackupEngineTest {
             assertThatThrownBy(future::join).hasCauseInstanceOf(BackupException.class)
                     .cause().extracting(t -> ((BackupException) t).code()).isEqualTo(ErrorCode.ABORTED);
             assertThat(engine.abort()).isFalse();
+        }
+    }
+
+    @Test
+    void movesABackupToAnotherServerVerifyingItOnTheWay() throws IOException {
+        try (BackupEngine engine = open()) {
+            long first = engine.createServer(localServer(filer)).id();
+            long second = engine.createServer(localServer(dir.resolve("filer2"))).id();
+            CompletedBackup backup = engine.backup(first, "moving", "", ContentInfo.everything());
+            TreeMap<String, String> alphaBefore = alpha.snapshot();
+
+            CompletedBackup imported;
+            try (java.io.InputStream archive = engine.openArchive(first, backup.id())) {
+                imported = engine.importBackup(second, archive);
+            }
+            alpha.write("config.ini", "changed");
+            engine.restore(second, imported.id(), null);
+
+            assertThat(imported.id()).isEqualTo(backup.id());
+            assertThat(imported.serverId()).isEqualTo(second);
+            assertThat(imported.size()).isEqualTo(backup.size());
+            assertThat(engine.backups(second).completed()).containsExactly(imported);
+            assertThat(alpha.snapshot()).isEqualTo(alphaBefore);
+        }
+    }
+
+    @Test
+    void refusesToImportADamagedArchiveAndLeavesNothing() throws IOException {
+        try (BackupEngine engine = open(Compression.NONE)) {
+            long first = engine.createServer(localServer(filer)).id();
+            long second = engine.createServer(localServer(dir.resolve("filer2"))).id();
+            CompletedBackup backup = engine.backup(first, "damaged", "", ContentInfo.everything());
+            flipByteOf(filer.resolve(backup.id() + ".tar"), "alpha data");
+
+            BackupException e;
+            try (java.io.InputStream archive = Files.newInputStream(filer.resolve(backup.id() + ".tar"))) {
+                e = catchThrowableOfType(BackupException.class, () -> engine.importBackup(second, archive));
+            }
+
+            assertThat(e.code()).isEqualTo(ErrorCode.INTEGRITY);
+            assertThat(engine.backups(second).completed()).isEmpty();
+            try (Stream<Path> left = Files.list(dir.resolve("filer2"))) {
+                assertThat(left).isEmpty();
+            }
         }
     }
 }

@@ -460,6 +460,119 @@ public final class Operations {
         }
     }
 
+    /** The archive of a backup as stored; closing the stream closes the connection. */
+    public InputStream openArchive(long serverId, String backupId) {
+        Server server = server(serverId);
+        Transport transport = null;
+        try {
+            transport = open(server);
+            Sidecar sidecar = sidecar(transport, server, backupId);
+            if (sidecar.backup().status() != Status.COMPLETED) {
+                throw new BackupException(ErrorCode.INVALID_INPUT, "Backup '" + backupId + "' has status '"
+                        + sidecar.backup().status().wire() + "'; only a completed backup can be downloaded");
+            }
+            Transport owner = transport;
+            return new FilterInputStream(transport.open(sidecar.archive())) {
+                @Override
+                public void close() throws IOException {
+                    try {
+                        super.close();
+                    } finally {
+                        owner.close();
+                    }
+                }
+            };
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(transport);
+            throw transportFailed(server, e);
+        }
+    }
+
+    private static void closeQuietly(Transport transport) {
+        if (transport != null) {
+            try {
+                transport.close();
+            } catch (IOException e) {
+                LOG.debug("Closing the transport failed: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * Stores an archive that another engine wrote (downloaded with {@link #openArchive}) on a server.
+     * It is streamed to the server and verified on the way (every check of a restore); only a verified
+     * archive gets its record, so only a verified archive is listed.
+     */
+    public CompletedBackup importBackup(long serverId, InputStream archive) {
+        Server server = server(serverId);
+        String objectName = "import-" + UUID.randomUUID();
+        try (Transport transport = open(server)) {
+            java.io.BufferedInputStream in = new java.io.BufferedInputStream(archive, 1 << 16);
+            in.mark(8);
+            byte[] magic = in.readNBytes(4);
+            in.reset();
+            String suffix = magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b ? ".tar.gz"
+                    : magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5 ? ".tar.zst" : ".tar";
+            objectName += suffix;
+            CompletedBackup imported;
+            String sha256;
+            long size;
+            try (ObjectUpload upload = transport.create(objectName, false)) {
+                Copying copying = new Copying(in, upload.stream());
+                try (ArchiveReader reader = new ArchiveReader(copying, ArchiveReader.Limits.DEFAULT,
+                        io.backupkit.spi.Cancellation.never())) {
+                    JsonNode header = reader.header();
+                    CompletedBackup recorded = ModelTrees.read(header.path("backup"), CompletedBackup.class, false);
+                    while (reader.nextModule() != null) {
+                        // nextModule reads each section through its checks
+                    }
+                    sha256 = reader.finish();
+                    size = copying.count;
+                    imported = new CompletedBackup(recorded.id(), recorded.name(), recorded.desc(), serverId,
+                            Status.COMPLETED, recorded.hostname(), recorded.swVersion(), recorded.model(),
+                            recorded.serial(), recorded.createdOn(), recorded.contents(), size, recorded.sid());
+                }
+                if (transport.list().stream().anyMatch(o -> o.name().equals(Sidecar.name(imported.id())))) {
+                    throw new BackupException(ErrorCode.INVALID_INPUT, "Backup '" + imported.id()
+                            + "' exists on server '" + server.name() + "' already");
+                }
+                upload.commit();
+            }
+            new Sidecar(imported, objectName, sha256, "imported").write(transport, false);
+            LOG.info("Imported backup '{}' ({} bytes) to server '{}'", imported.id(), size, server.name());
+            return imported;
+        } catch (IOException | RuntimeException e) {
+            throw transportFailed(server, e);
+        }
+    }
+
+    /** Copies what is read to an output: the archive goes to the server as it is verified. */
+    private static final class Copying extends FilterInputStream {
+        private final java.io.OutputStream out;
+        private long count;
+
+        Copying(InputStream in, java.io.OutputStream out) {
+            super(in);
+            this.out = out;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                out.write(b, off, n);
+                count += n;
+            }
+            return n;
+        }
+    }
+
     // ---------------------------------------------------------------- the one slot
 
     private RunningOperation begin(OperationInfo info, Long serverId, String backupId) {
@@ -540,6 +653,13 @@ public final class Operations {
             }
             running.cancel();
             return true;
+        }
+    }
+
+    /** The operation a prepared one holds the slot for. */
+    public OperationInfo startedInfo() {
+        synchronized (lock) {
+            return running == null ? null : running.info();
         }
     }
 

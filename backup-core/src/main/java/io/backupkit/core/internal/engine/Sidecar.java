@@ -23,6 +23,9 @@ public record Sidecar(CompletedBackup backup, String archive, String sha256, Str
     public static final String SUFFIX = ".json";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BYTES = 1 << 20;
+    /** An archive's object name: a plain name ending in .tar, .tar.gz or .tar.zst. */
+    private static final java.util.regex.Pattern ARCHIVE_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*\\.tar(\\.gz|\\.zst)?");
 
     /** The sidecar's object name for a backup id. */
     public static String name(String backupId) {
@@ -63,7 +66,7 @@ public record Sidecar(CompletedBackup backup, String archive, String sha256, Str
             throw new IOException("'" + objectName + "' describes backup '" + backup.id() + "'");
         }
         String archive = node.path("archive").asText("");
-        if (!archive.startsWith(backup.id() + ".tar")) {
+        if (!ARCHIVE_NAME.matcher(archive).matches()) {
             throw new IOException("'" + objectName + "' names the archive '" + archive + "'");
         }
         return new Sidecar(backup, archive, node.hasNonNull("sha256") ? node.get("sha256").asText() : null,

@@ -47,10 +47,13 @@ import java.util.concurrent.Executor;
 public final class BackupEngine implements AutoCloseable {
     private final Operations operations;
     private final EngineLock lock;
+    private final io.backupkit.core.internal.engine.ScheduleRunner runner;
 
-    private BackupEngine(Operations operations, EngineLock lock) {
+    private BackupEngine(Operations operations, EngineLock lock,
+            io.backupkit.core.internal.engine.ScheduleRunner runner) {
         this.operations = operations;
         this.lock = lock;
+        this.runner = runner;
     }
 
     /** A builder; the state directory and the device identity are required. */
@@ -161,6 +164,50 @@ public final class BackupEngine implements AutoCloseable {
         operations.deleteBackup(serverId, backupId);
     }
 
+    // ---- scheduled backups
+
+    /**
+     * Creates a scheduled backup; its {@code id} is generated, {@code next_backup} and
+     * {@code last_backup} are computed (read-only fields of the request are ignored). A rule without
+     * {@code dtstart} starts at the creation time.
+     */
+    public io.backupkit.api.ScheduledBackup createSchedule(io.backupkit.api.ScheduledBackup request) {
+        return operations.schedules().create(request);
+    }
+
+    /** A scheduled backup with its computed fields. */
+    public io.backupkit.api.ScheduledBackup schedule(String id) {
+        return operations.schedules().get(id);
+    }
+
+    /** Every scheduled backup. */
+    public io.backupkit.api.ScheduledBackups schedules() {
+        return operations.schedules().list();
+    }
+
+    /** Replaces a scheduled backup's fields; a new rule starts afresh from now. */
+    public io.backupkit.api.ScheduledBackup updateSchedule(String id, io.backupkit.api.ScheduledBackup request) {
+        return operations.schedules().update(id, request);
+    }
+
+    /** Deletes a scheduled backup; its backups stay. */
+    public void deleteSchedule(String id) {
+        operations.schedules().delete(id);
+    }
+
+    /**
+     * Runs every schedule that is due at {@code now}, on the calling thread, one backup after another.
+     * Hosts without the background runner call it themselves; tests call it with a fake clock.
+     */
+    public java.util.List<ScheduleRun> runDue(java.time.Instant now) {
+        return operations.schedules().runDue(now);
+    }
+
+    /** What retention would delete for a schedule now, without deleting anything. */
+    public java.util.List<CompletedBackup> retentionPreview(String scheduleId) {
+        return operations.schedules().retentionPreview(scheduleId);
+    }
+
     // ---- operations
 
     /**
@@ -254,6 +301,9 @@ public final class BackupEngine implements AutoCloseable {
     /** Aborts a running operation and releases the state directory. */
     @Override
     public void close() {
+        if (runner != null) {
+            runner.close();
+        }
         operations.abort();
         try {
             lock.close();
@@ -276,6 +326,8 @@ public final class BackupEngine implements AutoCloseable {
         private ClassLoader classLoader = Builder.class.getClassLoader();
         private boolean discover = true;
         private boolean trustOnFirstUse;
+        private boolean runScheduler;
+        private java.util.concurrent.ScheduledExecutorService schedulerExecutor;
         private io.backupkit.spi.TransportSettings transportSettings = io.backupkit.spi.TransportSettings.DEFAULTS;
         private final List<BackupModule> modules = new ArrayList<>();
         private final List<TransportProvider> transports = new ArrayList<>();
@@ -350,6 +402,22 @@ public final class BackupEngine implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs scheduled backups in the background, on a daemon thread of the engine's own (off by
+         * default: then the host calls {@code runDue}).
+         */
+        public Builder runScheduler(boolean value) {
+            runScheduler = value;
+            return this;
+        }
+
+        /** Runs scheduled backups in the background on the host's executor. */
+        public Builder scheduler(java.util.concurrent.ScheduledExecutorService value) {
+            schedulerExecutor = requireNonNull(value, "scheduler is null");
+            runScheduler = true;
+            return this;
+        }
+
         /** Registers a module instance, besides those found with {@code ServiceLoader}. */
         public Builder module(BackupModule value) {
             modules.add(requireNonNull(value, "module is null"));
@@ -394,7 +462,14 @@ public final class BackupEngine implements AutoCloseable {
                         compression, new Operations.Identity(hostname, model, serial, swVersion), systemId, transportSettings,
                         trustOnFirstUse);
                 operations.recover();
-                return new BackupEngine(operations, lock);
+                io.backupkit.core.internal.engine.ScheduleRunner runner = null;
+                if (runScheduler) {
+                    runner = new io.backupkit.core.internal.engine.ScheduleRunner(operations.schedules(), clock,
+                            schedulerExecutor);
+                    operations.onIdle(runner::wake);
+                    operations.schedules().onChange(runner::wake);
+                }
+                return new BackupEngine(operations, lock, runner);
             } catch (IOException | RuntimeException e) {
                 if (lock != null) {
                     try {

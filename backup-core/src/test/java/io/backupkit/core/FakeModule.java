@@ -33,6 +33,7 @@ public final class FakeModule implements BackupModule {
     private int formatVersion = 1;
     private boolean failPrepare;
     private boolean failCommit;
+    private int failBackups;
     private Consumer<String> afterEntry = entry -> { };
 
     public FakeModule(String name, Path live) {
@@ -52,6 +53,12 @@ public final class FakeModule implements BackupModule {
 
     public FakeModule failPrepare() {
         failPrepare = true;
+        return this;
+    }
+
+    /** Fails the next {@code count} backups. */
+    public FakeModule failBackups(int count) {
+        failBackups = count;
         return this;
     }
 
@@ -114,6 +121,10 @@ public final class FakeModule implements BackupModule {
 
     @Override
     public void backup(BackupContext context, EntrySink sink) throws IOException {
+        if (failBackups > 0) {
+            failBackups--;
+            throw new IOException("backup failed on purpose");
+        }
         for (Path p : files(context.configOnly(), context.values("only"))) {
             context.cancellation().throwIfCancelled();
             String file = p.getFileName().toString();

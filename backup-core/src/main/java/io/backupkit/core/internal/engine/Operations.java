@@ -108,6 +108,8 @@ public final class Operations {
     private final boolean trustOnFirstUse;
     private final StateStore.State state;
     private RunningOperation running;
+    private final Schedules schedules;
+    private final List<Runnable> idleListeners = new CopyOnWriteArrayList<>();
 
     public Operations(StateStore store, Plugins plugins, Clock clock, Executor executor, Compression compression,
             Identity identity, String systemId, TransportSettings transportSettings, boolean trustOnFirstUse)
@@ -131,6 +133,27 @@ public final class Operations {
             state.systemId = UUID.randomUUID().toString();
         }
         store.save(state);
+        this.schedules = new Schedules(lock, this, clock, state.extra == null ? null : state.extra.get("schedules"));
+    }
+
+    public Schedules schedules() {
+        return schedules;
+    }
+
+    /** Runs after every operation ends (the background scheduler wakes up on it). */
+    public void onIdle(Runnable listener) {
+        idleListeners.add(listener);
+    }
+
+    /** Writes the schedules into the state. */
+    void saveSchedules() {
+        synchronized (lock) {
+            if (state.extra == null) {
+                state.extra = json.createObjectNode();
+            }
+            state.extra.set("schedules", schedules.toJson());
+            save();
+        }
     }
 
     public List<ProgressListener> listeners() {
@@ -252,6 +275,10 @@ public final class Operations {
             Server server = server(id);
             if (running != null && usesServer(running, id)) {
                 throw busy();
+            }
+            if (schedules.usesServer(id)) {
+                throw new BackupException(ErrorCode.INVALID_INPUT, "Server '" + server.name()
+                        + "' is the target of a scheduled backup; delete or move the schedule first");
             }
             try {
                 state.servers.removeIf(s -> s.id() == id);
@@ -590,8 +617,10 @@ public final class Operations {
 
     private void end(RunningOperation operation, Status status, String message, Map<String, Object> properties) {
         OperationInfo info = operation.info();
+        Map<String, Object> merged = new LinkedHashMap<>(info.details().properties());
+        merged.putAll(properties);
         OperationInfo done = new OperationInfo(info.startTime(), status, message, withProperties(info.details(),
-                properties));
+                merged));
         operation.info(done);
         synchronized (lock) {
             if (done.operationType() == OperationType.BACKUP) {
@@ -604,6 +633,7 @@ public final class Operations {
             save();
         }
         operation.complete(message);
+        idleListeners.forEach(Runnable::run);
     }
 
     private static OperationStatus withProperties(OperationStatus details, Map<String, Object> properties) {
@@ -820,13 +850,19 @@ public final class Operations {
 
     public Prepared<CompletedBackup> prepareBackup(long serverId, String name, String desc, ContentInfo contents,
             String sid) {
+        return prepareBackup(serverId, name, desc, contents, sid, Map.of());
+    }
+
+    /** As above, with extra properties for the operation's info (a schedule's catch-up or retry). */
+    Prepared<CompletedBackup> prepareBackup(long serverId, String name, String desc, ContentInfo contents, String sid,
+            Map<String, Object> properties) {
         Server server = server(serverId);
         List<Selected> selected = selectForBackup(contents);
         plugins.transportFor(server);
         String id = UUID.randomUUID().toString();
         long now = clock.instant().getEpochSecond();
         OperationInfo info = new OperationInfo(now, Status.STARTED, "Backup started",
-                new BackupStatus(name, server.name(), id, sid, Map.of()));
+                new BackupStatus(name, server.name(), id, sid, properties));
         RunningOperation operation = begin(info, serverId, id);
         return () -> runBackup(operation, server, name, desc, contents, selected, sid);
     }

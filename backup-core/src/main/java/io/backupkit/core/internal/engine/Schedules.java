@@ -1,0 +1,412 @@
+package io.backupkit.core.internal.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.backupkit.api.BackupException;
+import io.backupkit.api.CompletedBackup;
+import io.backupkit.api.ErrorCode;
+import io.backupkit.api.ScheduledBackup;
+import io.backupkit.api.ScheduledBackups;
+import io.backupkit.api.Status;
+import io.backupkit.core.ScheduleRun;
+import io.backupkit.core.internal.json.ModelTrees;
+import io.backupkit.core.internal.schedule.Occurrences;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduled backups: their records, when each runs next, and running what is due.
+ *
+ * <p>{@link #runDue(Instant)} is deterministic: it looks at the schedules as of {@code now}, starts
+ * what is due on the calling thread, one backup after another, and records the outcome. For each
+ * active schedule, the occurrences after the last one handled and up to {@code now} are due; several
+ * (the host was down) give one catch-up run, recorded as {@code catch_up} with the number
+ * {@code missed} in the operation's info. A run that finds the engine busy waits for the next call (the
+ * background runner calls again as soon as the engine is free), once. A failed run is retried
+ * {@code retry_attempts} times, {@code retry_delay} minutes apart, unless the next regular occurrence
+ * comes first. After a completed run, retention deletes the schedule's older backups on its server.
+ */
+public final class Schedules {
+    private static final Logger LOG = LoggerFactory.getLogger(Schedules.class);
+
+    /** What the engine remembers of one schedule besides its record. */
+    private static final class Entry {
+        ScheduledBackup schedule;
+        Instant created;
+        Instant handled;
+        Instant lastRun;
+        Instant pending;
+        int pendingMissed;
+        boolean pendingCatchUp;
+        Instant retryAt;
+        int attempt;
+    }
+
+
+    private final Object lock;
+    private final Operations operations;
+    private final Clock clock;
+    private final Instant startedAt;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    Schedules(Object lock, Operations operations, Clock clock, JsonNode stored) {
+        this.lock = lock;
+        this.operations = operations;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+        if (stored != null) {
+            for (JsonNode node : stored) {
+                Entry entry = new Entry();
+                entry.schedule = ModelTrees.read(node.get("schedule"), ScheduledBackup.class, false);
+                entry.created = instant(node, "created");
+                entry.handled = instant(node, "handled");
+                entry.lastRun = instant(node, "last_run");
+                entry.pending = instant(node, "pending");
+                entry.pendingMissed = node.path("pending_missed").asInt(0);
+                entry.pendingCatchUp = node.path("pending_catch_up").asBoolean(false);
+                entry.retryAt = instant(node, "retry_at");
+                entry.attempt = node.path("attempt").asInt(0);
+                entries.put(entry.schedule.id(), entry);
+            }
+        }
+    }
+
+    private static Instant instant(JsonNode node, String name) {
+        JsonNode value = node.get(name);
+        return value == null || value.isNull() ? null : Instant.ofEpochSecond(value.asLong());
+    }
+
+    /** The schedules as JSON, for the state file. Call with the lock held. */
+    ArrayNode toJson() {
+        ArrayNode array = json.createArrayNode();
+        for (Entry entry : entries.values()) {
+            ObjectNode node = array.addObject();
+            node.set("schedule", ModelTrees.tree(entry.schedule));
+            put(node, "created", entry.created);
+            put(node, "handled", entry.handled);
+            put(node, "last_run", entry.lastRun);
+            put(node, "pending", entry.pending);
+            node.put("pending_missed", entry.pendingMissed);
+            node.put("pending_catch_up", entry.pendingCatchUp);
+            put(node, "retry_at", entry.retryAt);
+            node.put("attempt", entry.attempt);
+        }
+        return array;
+    }
+
+    private static void put(ObjectNode node, String name, Instant value) {
+        if (value != null) {
+            node.put(name, value.getEpochSecond());
+        }
+    }
+
+    /** Runs after a schedule is created or changed (the background runner re-plans on it). */
+    public void onChange(Runnable listener) {
+        changeListeners.add(listener);
+    }
+
+    private void changed() {
+        changeListeners.forEach(Runnable::run);
+    }
+
+    // ---------------------------------------------------------------- CRUD
+
+    public ScheduledBackup create(ScheduledBackup request) {
+        operations.server(request.serverId());
+        synchronized (lock) {
+            Entry entry = new Entry();
+            entry.created = clock.instant();
+            entry.schedule = request.withComputed(UUID.randomUUID().toString(), null, null);
+            occurrences(entry); // a rule that yields nothing is still a valid schedule; this only checks it builds
+            entries.put(entry.schedule.id(), entry);
+            operations.saveSchedules();
+            LOG.info("Created schedule '{}' ({})", entry.schedule.name(), entry.schedule.id());
+            ScheduledBackup view = view(entry, clock.instant());
+            changed();
+            return view;
+        }
+    }
+
+    public ScheduledBackup get(String id) {
+        synchronized (lock) {
+            return view(entry(id), clock.instant());
+        }
+    }
+
+    public ScheduledBackups list() {
+        synchronized (lock) {
+            Instant now = clock.instant();
+            return new ScheduledBackups(entries.values().stream().map(e -> view(e, now)).toList());
+        }
+    }
+
+    public ScheduledBackup update(String id, ScheduledBackup request) {
+        operations.server(request.serverId());
+        synchronized (lock) {
+            Entry entry = entry(id);
+            boolean ruleChanged = !entry.schedule.rrule().equals(request.rrule());
+            entry.schedule = request.withComputed(id, null, null);
+            if (ruleChanged) {
+                // a new rule starts afresh from now: its past occurrences are not missed runs
+                entry.handled = clock.instant();
+                entry.pending = null;
+                entry.retryAt = null;
+                entry.attempt = 0;
+            }
+            operations.saveSchedules();
+            ScheduledBackup view = view(entry, clock.instant());
+            changed();
+            return view;
+        }
+    }
+
+    public void delete(String id) {
+        synchronized (lock) {
+            entry(id);
+            entries.remove(id);
+            operations.saveSchedules();
+        }
+    }
+
+    /** Whether a server is the target of a schedule. */
+    boolean usesServer(long serverId) {
+        synchronized (lock) {
+            return entries.values().stream().anyMatch(e -> e.schedule.serverId() == serverId);
+        }
+    }
+
+    private Entry entry(String id) {
+        Entry entry = id == null ? null : entries.get(id);
+        if (entry == null) {
+            throw new BackupException(ErrorCode.NOT_FOUND, "Scheduled backup '" + id + "' does not exist");
+        }
+        return entry;
+    }
+
+    private Occurrences occurrences(Entry entry) {
+        return new Occurrences(entry.schedule.rrule(), entry.created);
+    }
+
+    /** The record with its computed fields. */
+    private ScheduledBackup view(Entry entry, Instant now) {
+        Instant next = nextRun(entry, now).orElse(null);
+        return entry.schedule.withComputed(entry.schedule.id(),
+                entry.lastRun == null ? null : entry.lastRun.getEpochSecond(),
+                next == null ? null : next.getEpochSecond());
+    }
+
+    /** When the schedule runs next: a waiting run at once, else a retry or the next occurrence. */
+    private Optional<Instant> nextRun(Entry entry, Instant now) {
+        if (!entry.schedule.active()) {
+            return Optional.empty();
+        }
+        if (entry.pending != null) {
+            return Optional.of(now);
+        }
+        Instant after = entry.handled != null ? entry.handled : entry.created.minusSeconds(1);
+        Optional<Instant> next = occurrences(entry).next(after);
+        if (entry.retryAt != null && (next.isEmpty() || entry.retryAt.isBefore(next.get()))) {
+            return Optional.of(entry.retryAt);
+        }
+        return next;
+    }
+
+    /** The earliest time anything is due, for the background runner. */
+    public Optional<Instant> nextWake() {
+        synchronized (lock) {
+            Instant now = clock.instant();
+            return entries.values().stream().map(e -> nextRun(e, now)).flatMap(Optional::stream)
+                    .min(Comparator.naturalOrder());
+        }
+    }
+
+    // ---------------------------------------------------------------- running
+
+    private record Due(Entry entry, Instant occurrence, boolean catchUp, int missed, int attempt) {
+    }
+
+    /** Runs every schedule due at {@code now}; returns what happened, one line per schedule touched. */
+    public List<ScheduleRun> runDue(Instant now) {
+        List<Due> due = new ArrayList<>();
+        synchronized (lock) {
+            for (Entry entry : entries.values()) {
+                if (!entry.schedule.active()) {
+                    continue;
+                }
+                Due d = dueOf(entry, now);
+                if (d != null) {
+                    due.add(d);
+                }
+            }
+            if (!due.isEmpty()) {
+                operations.saveSchedules();
+            }
+        }
+        List<ScheduleRun> runs = new ArrayList<>();
+        for (Due d : due) {
+            runs.add(run(d, now));
+        }
+        return runs;
+    }
+
+    /** What is due for one schedule, marking the occurrences as handled. Call with the lock held. */
+    private Due dueOf(Entry entry, Instant now) {
+        if (entry.pending != null) {
+            Due d = new Due(entry, entry.pending, entry.pendingCatchUp, entry.pendingMissed, 0);
+            return d;
+        }
+        Instant after = entry.handled != null ? entry.handled : entry.created.minusSeconds(1);
+        List<Instant> occurred = occurrences(entry).between(after, now, Integer.MAX_VALUE);
+        if (!occurred.isEmpty()) {
+            Instant latest = occurred.get(occurred.size() - 1);
+            entry.handled = latest;
+            entry.retryAt = null; // the next occurrence wins over a retry
+            entry.attempt = 0;
+            boolean catchUp = occurred.size() > 1 || latest.isBefore(startedAt);
+            return new Due(entry, latest, catchUp, occurred.size() - 1, 0);
+        }
+        if (entry.retryAt != null && !entry.retryAt.isAfter(now)) {
+            entry.retryAt = null;
+            return new Due(entry, entry.handled, false, 0, entry.attempt);
+        }
+        return null;
+    }
+
+    private ScheduleRun run(Due d, Instant now) {
+        ScheduledBackup s = d.entry().schedule;
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("scheduled_for", d.occurrence() == null ? now.getEpochSecond() : d.occurrence().getEpochSecond());
+        if (d.catchUp()) {
+            properties.put("catch_up", true);
+            properties.put("missed", (long) d.missed());
+        }
+        if (d.attempt() > 0) {
+            properties.put("retry", (long) d.attempt());
+        }
+        Operations.Prepared<CompletedBackup> prepared;
+        try {
+            prepared = operations.prepareBackup(s.serverId(), s.name(), s.desc(), s.contents(), s.id(), properties);
+        } catch (BackupException e) {
+            synchronized (lock) {
+                if (e.code() == ErrorCode.BUSY) {
+                    d.entry().pending = d.occurrence();
+                    d.entry().pendingCatchUp = d.catchUp();
+                    d.entry().pendingMissed = d.missed();
+                    operations.saveSchedules();
+                    return new ScheduleRun(s.id(), d.occurrence(), "waiting", null, d.catchUp(), d.attempt());
+                }
+                d.entry().pending = null;
+                failed(d, now);
+                operations.saveSchedules();
+            }
+            LOG.warn("Schedule '{}' could not start its backup: {}", s.name(), e.getMessage());
+            return new ScheduleRun(s.id(), d.occurrence(), "failed: " + e.getMessage(), null, d.catchUp(), d.attempt());
+        }
+        synchronized (lock) {
+            d.entry().pending = null;
+            d.entry().lastRun = now;
+            operations.saveSchedules();
+        }
+        try {
+            CompletedBackup backup = prepared.run();
+            synchronized (lock) {
+                d.entry().attempt = 0;
+                operations.saveSchedules();
+            }
+            retention(s, backup.id());
+            return new ScheduleRun(s.id(), d.occurrence(), "completed", backup.id(), d.catchUp(), d.attempt());
+        } catch (BackupException e) {
+            synchronized (lock) {
+                failed(d, now);
+                operations.saveSchedules();
+            }
+            return new ScheduleRun(s.id(), d.occurrence(), "failed: " + e.getMessage(), null, d.catchUp(), d.attempt());
+        }
+    }
+
+    /** Plans a retry after a failed run, unless the retries are used up or the next occurrence comes first. */
+    private void failed(Due d, Instant now) {
+        Entry entry = d.entry();
+        ScheduledBackup s = entry.schedule;
+        int attempt = d.attempt() + 1;
+        if (attempt > s.retryAttempts()) {
+            entry.retryAt = null;
+            entry.attempt = 0;
+            return;
+        }
+        Instant at = now.plus(Duration.ofMinutes(s.retryDelay()));
+        Optional<Instant> next = occurrences(entry).next(entry.handled != null ? entry.handled : now);
+        if (next.isPresent() && !at.isBefore(next.get())) {
+            entry.retryAt = null; // the next regular occurrence wins
+            entry.attempt = 0;
+            return;
+        }
+        entry.retryAt = at;
+        entry.attempt = attempt;
+    }
+
+    // ---------------------------------------------------------------- retention
+
+    /**
+     * What retention would delete for a schedule now: its completed backups on its server beyond the
+     * newest {@code retention}, and its failed or aborted records older than the oldest one kept.
+     */
+    public List<CompletedBackup> retentionPreview(String id) {
+        ScheduledBackup s;
+        synchronized (lock) {
+            s = entry(id).schedule;
+        }
+        return toDelete(s, operations.backups(s.serverId()).completed(), null);
+    }
+
+    private static List<CompletedBackup> toDelete(ScheduledBackup s, List<CompletedBackup> all, String newest) {
+        List<CompletedBackup> mine = all.stream().filter(b -> s.id().equals(b.sid()))
+                .sorted(Comparator.comparingLong(CompletedBackup::createdOn).reversed()).toList();
+        List<CompletedBackup> completed = mine.stream().filter(b -> b.status() == Status.COMPLETED).toList();
+        if (completed.isEmpty()) {
+            return List.of();
+        }
+        int keep = Math.max(1, s.retention());
+        List<CompletedBackup> deleted = new ArrayList<>(completed.subList(Math.min(keep, completed.size()),
+                completed.size()));
+        long oldestKept = completed.get(Math.min(keep, completed.size()) - 1).createdOn();
+        mine.stream().filter(b -> b.status() != Status.COMPLETED && b.status() != Status.STARTED)
+                .filter(b -> b.createdOn() < oldestKept).forEach(deleted::add);
+        deleted.removeIf(b -> b.id().equals(newest));
+        return deleted;
+    }
+
+    private void retention(ScheduledBackup s, String newest) {
+        List<CompletedBackup> all;
+        try {
+            all = operations.backups(s.serverId()).completed();
+        } catch (BackupException e) {
+            LOG.warn("Retention of schedule '{}' skipped: cannot list server {}: {}", s.name(), s.serverId(),
+                    e.getMessage());
+            return;
+        }
+        for (CompletedBackup b : toDelete(s, all, newest)) {
+            try {
+                operations.deleteBackup(s.serverId(), b.id());
+                LOG.info("Retention of schedule '{}' deleted backup '{}' ({})", s.name(), b.id(), b.status().wire());
+            } catch (BackupException e) {
+                LOG.warn("Retention of schedule '{}' could not delete backup '{}': {}", s.name(), b.id(),
+                        e.getMessage());
+            }
+        }
+    }
+}

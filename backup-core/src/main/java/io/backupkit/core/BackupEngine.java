@@ -203,6 +203,11 @@ public final class BackupEngine implements AutoCloseable {
         return operations.schedules().runDue(now);
     }
 
+    /** The next {@code count} regular runs of a schedule from now; fewer when its rule ends. */
+    public java.util.List<java.time.Instant> upcomingRuns(String scheduleId, int count) {
+        return operations.schedules().upcoming(scheduleId, count);
+    }
+
     /** What retention would delete for a schedule now, without deleting anything. */
     public java.util.List<CompletedBackup> retentionPreview(String scheduleId) {
         return operations.schedules().retentionPreview(scheduleId);

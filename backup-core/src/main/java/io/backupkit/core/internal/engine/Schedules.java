@@ -225,6 +225,24 @@ public final class Schedules {
         return next;
     }
 
+    /** The next {@code count} regular runs of a schedule from now (fewer when its rule ends). */
+    public List<Instant> upcoming(String id, int count) {
+        Entry entry;
+        synchronized (lock) {
+            entry = entry(id);
+        }
+        Instant now = clock.instant();
+        Instant after = entry.handled != null && entry.handled.isAfter(now) ? entry.handled : now;
+        Occurrences occurrences = occurrences(entry);
+        List<Instant> runs = new ArrayList<>();
+        Optional<Instant> next = occurrences.next(after);
+        while (next.isPresent() && runs.size() < count) {
+            runs.add(next.get());
+            next = occurrences.next(next.get());
+        }
+        return runs;
+    }
+
     /** The earliest time anything is due, for the background runner. */
     public Optional<Instant> nextWake() {
         synchronized (lock) {

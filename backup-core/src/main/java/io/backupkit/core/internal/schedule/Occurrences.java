@@ -57,8 +57,8 @@ import net.fortuna.ical4j.transform.recurrence.Frequency;
  * {@value #QUIET_YEARS} years plus one interval of local time pass without a candidate, and never looks past
  * local year {@value #LAST_YEAR}. The Gregorian calendar repeats every 400 years, so for interval 1 an empty
  * {@value #QUIET_YEARS}-year stretch proves the rule has no further occurrence; for longer intervals it is a
- * bound, not a proof. Intervals reaching past year {@value #LAST_YEAR} in one step are shortened to
- * {@value #LAST_YEAR} years (same result). ical4j's own give-up count ({@code
+ * bound, not a proof. An interval longer than about {@value #LAST_YEAR} years is shortened to that (same result:
+ * the second step lies past the search anyway). ical4j's own give-up count ({@code
  * net.fortuna.ical4j.recur.maxincrementcount}, default 1000 empty periods per call) is never reached: each
  * call covers at most one year of periods (or one interval when that is longer).
  */
@@ -72,7 +72,7 @@ public final class Occurrences {
     /** A candidate at local time L is never earlier than L read as UTC minus the largest offset java.time allows. */
     private static final long MAX_OFFSET_SECONDS = ZoneOffset.MAX.getTotalSeconds();
     /** {@link #QUIET_YEARS} in seconds: 400 Gregorian years are 146097 days. */
-    private static final long QUIET_SECONDS = QUIET_YEARS / 400 * 146_097L * 86_400L;
+    private static final long QUIET_SECONDS = QUIET_YEARS * 146_097L * 86_400L / 400;
 
     private final Recur<LocalDateTime> recur;
     private final ZonedDateTime start;
@@ -100,6 +100,9 @@ public final class Occurrences {
      * @param until UNTIL, or null
      */
     Occurrences(Recur<LocalDateTime> recur, ZonedDateTime start, Integer count, Instant until) {
+        if (recur != null && (recur.getCount() > 0 || recur.getUntil() != null)) {
+            throw new IllegalArgumentException("COUNT and UNTIL are applied here, not by ical4j: '" + recur + "'");
+        }
         this.recur = recur;
         this.start = requireNonNull(start, "start is null");
         this.count = count == null ? 0 : count;
@@ -166,12 +169,12 @@ public final class Occurrences {
     }
 
     /** The local date-time on the time-line: a gap moves it forward by the gap, an overlap takes the earlier offset. */
-    static Instant onTimeline(LocalDateTime local, ZoneId zone) {
+    private static Instant onTimeline(LocalDateTime local, ZoneId zone) {
         return ZonedDateTime.ofLocal(local, zone, null).toInstant();
     }
 
     /** The ical4j form of {@code rule} without COUNT and UNTIL; null for ONETIME. */
-    static Recur<LocalDateTime> recurOf(RecurrenceRule rule) {
+    private static Recur<LocalDateTime> recurOf(RecurrenceRule rule) {
         Frequency frequency = switch (rule.freq()) {
             case ONETIME -> null;
             case YEARLY -> Frequency.YEARLY;
@@ -394,8 +397,11 @@ public final class Occurrences {
             }
             LocalDate date = local.toLocalDate();
             if (!dateMatches(date)) {
-                long nextDay = date.plusDays(1).atStartOfDay(start.getZone()).toEpochSecond();
-                hour = Math.max(hour + 1, Math.floorDiv(nextDay - base + step - 1, step));
+                // Skip the rest of the day, or of the month when the month does not match.
+                LocalDate next = months.isEmpty() || months.contains(date.getMonthValue())
+                        ? date.plusDays(1) : date.withDayOfMonth(1).plusMonths(1);
+                long skipTo = next.atStartOfDay(start.getZone()).toEpochSecond();
+                hour = Math.max(hour + 1, Math.floorDiv(skipTo - base + step - 1, step));
                 return;
             }
             hour++;

@@ -82,7 +82,7 @@ public final class FakeModule implements BackupModule {
         TreeMap<String, String> files = new TreeMap<>();
         try (Stream<Path> paths = Files.list(live)) {
             for (Path p : paths.toList()) {
-                files.put(p.getFileName().toString(), Files.readString(p));
+                files.put(p.getFileName().toString(), Files.readString(p, java.nio.charset.StandardCharsets.ISO_8859_1));
             }
         }
         return files;

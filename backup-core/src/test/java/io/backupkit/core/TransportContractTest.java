@@ -332,4 +332,19 @@ public abstract class TransportContractTest {
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
     }
+
+    @Test
+    public final void closingAReadStreamTwiceIsHarmless() throws IOException {
+        try (ObjectUpload upload = transport().create("twice", false)) {
+            upload.stream().write(new byte[] {1, 2, 3});
+            upload.commit();
+        }
+        java.io.InputStream in = transport().open("twice");
+        in.readAllBytes();
+        in.close();
+        in.close();
+        try (java.io.InputStream again = transport().open("twice")) {
+            org.assertj.core.api.Assertions.assertThat(again.readAllBytes()).containsExactly(1, 2, 3);
+        }
+    }
 }

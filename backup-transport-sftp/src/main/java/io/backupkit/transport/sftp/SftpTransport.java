@@ -70,6 +70,9 @@ final class SftpTransport implements Transport {
         SSHClient ssh = Ssh.connect(connection);
         try {
             Ssh.keepAlive(ssh, connection.settings());
+            int io = (int) Math.min(Integer.MAX_VALUE, connection.settings().ioTimeout().toMillis());
+            ssh.getTransport().setTimeoutMs(io);
+            ssh.getConnection().setTimeoutMs(io); // how long a write waits for the server's window
             SFTPClient sftp = ssh.newSFTPClient();
             sftp.getSFTPEngine().setTimeoutMs((int) Math.min(Integer.MAX_VALUE,
                     connection.settings().ioTimeout().toMillis()));
@@ -114,6 +117,13 @@ final class SftpTransport implements Transport {
                 case NO_SPACE_ON_FILESYSTEM:
                 case QUOTA_EXCEEDED:
                     return new IOException(where + ": " + what + " '" + name + "': no space left on the server", e);
+                case FAILURE:
+                    if (what.equals("cannot write")) {
+                        // SFTPv3 servers (OpenSSH) report a full disk only as a plain failure
+                        return new IOException(where + ": " + what + " '" + name + "': the server failed the write"
+                                + " (disk full or quota exceeded?): " + e.getMessage(), e);
+                    }
+                    break;
                 default:
                     break;
             }
@@ -148,6 +158,8 @@ final class SftpTransport implements Transport {
         }
         InputStream in = file.new ReadAheadRemoteFileInputStream(READS_IN_FLIGHT);
         return new InputStream() {
+            private boolean closed;
+
             @Override
             public int read() throws IOException {
                 byte[] one = new byte[1];
@@ -165,6 +177,10 @@ final class SftpTransport implements Transport {
 
             @Override
             public void close() throws IOException {
+                if (closed) {
+                    return; // a second CLOSE of the handle is an error on OpenSSH
+                }
+                closed = true;
                 try {
                     in.close();
                 } finally {

@@ -53,6 +53,28 @@ public final class ArchiveWriter implements AutoCloseable {
     private final byte[] buffer = new byte[BUFFER];
     private boolean finished;
 
+    /**
+     * A failure of the stream the archive is written to (the transport), as opposed to a failure of a
+     * module; it reaches a module through the sink and must be told apart from the module's own.
+     */
+    public static final class TargetException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TargetException(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** The failure of the target in a chain of causes, if there is one. */
+    public static TargetException targetFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TargetException target) {
+                return target;
+            }
+        }
+        return null;
+    }
+
     public ArchiveWriter(OutputStream target, Compression compression, Cancellation cancellation, Progress progress)
             throws IOException {
         this.cancellation = cancellation;
@@ -228,21 +250,32 @@ public final class ArchiveWriter implements AutoCloseable {
 
         @Override
         public void write(int b) throws IOException {
-            out.write(b);
-            digest.update((byte) b);
-            count++;
+            write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw new TargetException(e);
+            }
             digest.update(b, off, len);
             count += len;
         }
 
         @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw new TargetException(e);
+            }
+        }
+
+        @Override
         public void close() throws IOException {
-            out.flush();
+            flush();
         }
     }
 }

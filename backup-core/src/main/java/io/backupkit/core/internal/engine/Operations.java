@@ -908,6 +908,10 @@ public final class Operations {
                     try {
                         s.module().backup(context(s, requested.configOnly(), operation), sink);
                     } catch (IOException | RuntimeException e) {
+                        ArchiveWriter.TargetException target = ArchiveWriter.targetFailure(e);
+                        if (target != null) {
+                            throw transportFailed(server, (Exception) target.getCause());
+                        }
                         throw moduleFailed(s.name(), "back up", e);
                     }
                     operation.advance(s.name(), 0, sink.count(), "Module '" + s.name() + "' done");
@@ -934,11 +938,17 @@ public final class Operations {
             Status status = failure.code() == ErrorCode.ABORTED ? Status.ABORTED : Status.FAILED;
             String message = status == Status.ABORTED ? "Backup aborted" : failure.getMessage();
             if (sidecar != null) {
+                Sidecar ended = sidecar.with(sidecar.backup().withStatus(status, 0), null);
                 try {
-                    sidecar.with(sidecar.backup().withStatus(status, 0), null).write(transport, true);
-                } catch (IOException | RuntimeException suppressed) {
-                    LOG.warn("Cannot mark backup '{}' {} on server '{}': {}", id, status.wire(), server.name(),
-                            suppressed.toString());
+                    ended.write(transport, true);
+                } catch (IOException | RuntimeException first) {
+                    // the connection may be what failed: try once more on a new one
+                    try (Transport fresh = open(server)) {
+                        ended.write(fresh, true);
+                    } catch (IOException | RuntimeException second) {
+                        LOG.warn("Cannot mark backup '{}' {} on server '{}' now ({}); a later listing will mark it"
+                                + " failed", id, status.wire(), server.name(), second.toString());
+                    }
                 }
             }
             Map<String, Object> properties = new LinkedHashMap<>();

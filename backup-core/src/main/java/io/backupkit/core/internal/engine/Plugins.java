@@ -42,8 +42,17 @@ public final class Plugins {
         List<BackupModule> found = new ArrayList<>(explicitModules);
         List<TransportProvider> providers = new ArrayList<>(explicitTransports);
         if (loader != null) {
-            found.addAll(discover(BackupModule.class, loader));
-            providers.addAll(discover(TransportProvider.class, loader));
+            // a class the host registered itself wins over the same class found by ServiceLoader
+            for (BackupModule module : discover(BackupModule.class, loader)) {
+                if (found.stream().noneMatch(m -> m.getClass() == module.getClass())) {
+                    found.add(module);
+                }
+            }
+            for (TransportProvider provider : discover(TransportProvider.class, loader)) {
+                if (providers.stream().noneMatch(p -> p.getClass() == provider.getClass())) {
+                    providers.add(provider);
+                }
+            }
         }
         Map<String, BackupModule> modules = new LinkedHashMap<>();
         for (BackupModule module : found) {

@@ -303,13 +303,18 @@ public final class BackupEngine implements AutoCloseable {
         return operations.systemId();
     }
 
-    /** Aborts a running operation and releases the state directory. */
+    /**
+     * Stops the scheduler, aborts a running operation, waits (up to a minute) for it to end, and
+     * releases the state directory.
+     */
     @Override
     public void close() {
+        operations.abort();
         if (runner != null) {
             runner.close();
         }
         operations.abort();
+        operations.awaitIdle(java.time.Duration.ofMinutes(1));
         try {
             lock.close();
         } catch (IOException e) {

@@ -631,6 +631,7 @@ public final class Operations {
             state.running = null;
             running = null;
             save();
+            lock.notifyAll();
         }
         operation.complete(message);
         idleListeners.forEach(Runnable::run);
@@ -673,6 +674,26 @@ public final class Operations {
     private String currentBackupId() {
         synchronized (lock) {
             return running == null ? null : running.backupId();
+        }
+    }
+
+    /** Waits until no operation runs, at most {@code timeout}; true when idle. */
+    public boolean awaitIdle(java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (running != null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    lock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

@@ -23,6 +23,7 @@ public final class ScheduleRunner implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService executor;
     private final boolean ownExecutor;
+    private final Object ticking = new Object();
     private ScheduledFuture<?> next;
     private boolean closed;
 
@@ -59,10 +60,17 @@ public final class ScheduleRunner implements AutoCloseable {
     }
 
     private void tick() {
-        try {
-            schedules.runDue(clock.instant());
-        } catch (Throwable e) {
-            LOG.error("The scheduler failed; it goes on: {}", e.toString(), e);
+        synchronized (ticking) {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+            }
+            try {
+                schedules.runDue(clock.instant());
+            } catch (Throwable e) {
+                LOG.error("The scheduler failed; it goes on: {}", e.toString(), e);
+            }
         }
         Instant now = clock.instant();
         Duration sleep = schedules.nextWake().map(at -> Duration.between(now, at)).orElse(LONGEST_SLEEP);
@@ -75,14 +83,28 @@ public final class ScheduleRunner implements AutoCloseable {
         plan(sleep);
     }
 
+    /** Stops planning runs and waits (up to a minute) for a run in progress to end. */
     @Override
-    public synchronized void close() {
-        closed = true;
-        if (next != null) {
-            next.cancel(false);
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            if (next != null) {
+                next.cancel(false);
+            }
         }
         if (ownExecutor) {
-            executor.shutdownNow();
+            executor.shutdown();
+            try {
+                if (!executor.awaitTermination(1, TimeUnit.MINUTES)) {
+                    executor.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                executor.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (ticking) {
+            // a tick on the host's executor holds this monitor until it ends
         }
     }
 }

@@ -17,15 +17,17 @@ final class ReadmeSnippetsTest {
     @Test
     void everyMarkedRegionOfTheExamplesStandsInTheReadme() throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"));
-        String source = Files.readString(Path.of("src/main/java/io/backupkit/examples/QuickStart.java"));
+        String source = Files.readString(Path.of("src/main/java/io/backupkit/examples/QuickStart.java"))
+                + Files.readString(Path.of("src/main/java/io/backupkit/examples/SftpBackup.java"))
+                + Files.readString(Path.of("src/main/java/io/backupkit/examples/ScheduledBackupsExample.java"));
 
         Matcher m = REGION.matcher(source);
         int regions = 0;
         while (m.find()) {
-            assertThat(readme).as("README holds region [%s] of QuickStart.java", m.group(1)).contains(dedent(m.group(2)));
+            assertThat(readme).as("README holds region [%s] of the examples", m.group(1)).contains(dedent(m.group(2)));
             regions++;
         }
-        assertThat(regions).isGreaterThanOrEqualTo(2);
+        assertThat(regions).isGreaterThanOrEqualTo(4);
     }
 
     private static String dedent(String text) {

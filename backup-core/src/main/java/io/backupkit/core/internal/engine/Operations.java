@@ -568,6 +568,8 @@ public final class Operations {
             new Sidecar(imported, objectName, sha256, "imported").write(transport, false);
             LOG.info("Imported backup '{}' ({} bytes) to server '{}'", imported.id(), size, server.name());
             return imported;
+        } catch (ImportTargetException e) {
+            throw transportFailed(server, (Exception) e.getCause());
         } catch (IOException | RuntimeException e) {
             throw transportFailed(server, e);
         }
@@ -591,12 +593,30 @@ public final class Operations {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                throw new BackupException(ErrorCode.INVALID_INPUT, "The archive could not be read: " + describe(e), e);
+            }
             if (n > 0) {
-                out.write(b, off, n);
+                try {
+                    out.write(b, off, n);
+                } catch (IOException e) {
+                    throw new ImportTargetException(e);
+                }
                 count += n;
             }
             return n;
+        }
+    }
+
+    /** A failure to write an imported archive to the server (not a failure of the archive). */
+    private static final class ImportTargetException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ImportTargetException(IOException cause) {
+            super(cause.getMessage(), cause);
         }
     }
 
@@ -731,12 +751,12 @@ public final class Operations {
     public DeviceStatus deviceStatus() {
         List<ModuleInfo> backup = new ArrayList<>();
         List<ModuleInfo> restore = new ArrayList<>();
-        plugins.modules().values().forEach(m -> {
+        plugins.modules().forEach((name, m) -> {
             if (m.canBackup()) {
-                backup.add(m.info());
+                backup.add(plugins.info(name));
             }
             if (m.canRestore()) {
-                restore.add(m.info());
+                restore.add(plugins.info(name));
             }
         });
         synchronized (lock) {
@@ -747,7 +767,7 @@ public final class Operations {
 
     public Map<String, ModuleInfo> moduleInfos() {
         Map<String, ModuleInfo> infos = new LinkedHashMap<>();
-        plugins.modules().forEach((name, module) -> infos.put(name, module.info()));
+        plugins.modules().keySet().forEach(name -> infos.put(name, plugins.info(name)));
         return infos;
     }
 
@@ -792,7 +812,7 @@ public final class Operations {
 
     private static void checkOptions(BackupModule module, List<ModuleOption> options, String path,
             List<Violation> violations) {
-        List<String> supported = module.info().supportedOptions();
+        List<String> supported = module.info().supportedOptions(); // read once per request
         for (int j = 0; j < options.size(); j++) {
             ModuleOption option = options.get(j);
             String at = path + ".options[" + j + "].name";
@@ -885,14 +905,15 @@ public final class Operations {
         OperationInfo info = new OperationInfo(now, Status.STARTED, "Backup started",
                 new BackupStatus(name, server.name(), id, sid, properties));
         RunningOperation operation = begin(info, serverId, id);
+        operation.details(new OperationDetailsBackup(captured(contents, selected), new BackupSize(0, List.of())),
+                null); // until the estimate is known
         return () -> runBackup(operation, server, name, desc, contents, selected, sid);
     }
 
     private CompletedBackup runBackup(RunningOperation operation, Server server, String name, String desc,
             ContentInfo requested, List<Selected> selected, String sid) {
         String id = operation.backupId();
-        ContentInfo captured = new ContentInfo(requested.configOnly(), selected.stream()
-                .map(s -> new ModuleSelection(s.name(), s.options())).toList());
+        ContentInfo captured = captured(requested, selected);
         List<Map<String, Object>> results = new ArrayList<>();
         Sidecar sidecar = null;
         Transport transport = null;
@@ -988,6 +1009,11 @@ public final class Operations {
         }
     }
 
+    private static ContentInfo captured(ContentInfo requested, List<Selected> selected) {
+        return new ContentInfo(requested.configOnly(), selected.stream()
+                .map(s -> new ModuleSelection(s.name(), s.options())).toList());
+    }
+
     private BackupContext context(Selected s, boolean configOnly, RunningOperation operation) {
         return new BackupContext(configOnly, s.options(), operation, clock);
     }
@@ -1014,10 +1040,28 @@ public final class Operations {
     public Prepared<OperationInfo> prepareRestore(long serverId, String backupId, ContentInfo request) {
         Server server = server(serverId);
         plugins.transportFor(server);
+        CompletedBackup backup;
+        try (Transport transport = open(server)) {
+            backup = restorable(sidecar(transport, server, backupId), backupId);
+        } catch (IOException | RuntimeException e) {
+            throw transportFailed(server, e);
+        }
+        selectForRestore(backup, request); // refuses unknown modules and options before anything starts
         OperationInfo info = new OperationInfo(clock.instant().getEpochSecond(), Status.STARTED, "Restore started",
                 new RestoreStatus(server.name(), backupId, Map.of()));
         RunningOperation operation = begin(info, serverId, null);
+        operation.details(null, new OperationDetailsRestore(backup.size()));
         return () -> runRestore(operation, server, backupId, request);
+    }
+
+    /** The backup of a sidecar, if it can be restored. */
+    private static CompletedBackup restorable(Sidecar sidecar, String backupId) {
+        CompletedBackup backup = sidecar.backup();
+        if (backup.status() != Status.COMPLETED || sidecar.sha256() == null) {
+            throw new BackupException(ErrorCode.INVALID_INPUT, "Backup '" + backupId + "' has status '"
+                    + backup.status().wire() + "'; only a completed backup can be restored");
+        }
+        return backup;
     }
 
     private OperationInfo runRestore(RunningOperation operation, Server server, String backupId, ContentInfo request) {
@@ -1025,11 +1069,7 @@ public final class Operations {
         List<Map<String, Object>> results = new ArrayList<>();
         try (Transport transport = open(server)) {
             Sidecar sidecar = sidecar(transport, server, backupId);
-            CompletedBackup backup = sidecar.backup();
-            if (backup.status() != Status.COMPLETED || sidecar.sha256() == null) {
-                throw new BackupException(ErrorCode.INVALID_INPUT, "Backup '" + backupId + "' has status '"
-                        + backup.status().wire() + "'; only a completed backup can be restored");
-            }
+            CompletedBackup backup = restorable(sidecar, backupId);
             List<Selected> selected = selectForRestore(backup, request);
             boolean configOnly = backup.contents().configOnly() || request != null && request.configOnly();
             operation.details(null, new OperationDetailsRestore(backup.size()));

@@ -24,11 +24,19 @@ import java.util.stream.Collectors;
  */
 public final class Plugins {
     private final Map<String, BackupModule> modules;
+    private final Map<String, ModuleInfo> infos = new LinkedHashMap<>();
     private final List<TransportProvider> transports;
 
     private Plugins(Map<String, BackupModule> modules, List<TransportProvider> transports) {
         this.modules = modules;
         this.transports = transports;
+        // a module describes itself once: device_status must not depend on a module answering every time
+        modules.forEach((name, module) -> infos.put(name, module.info()));
+    }
+
+    /** The description a module gave when the engine was built. */
+    public ModuleInfo info(String shortName) {
+        return infos.get(shortName);
     }
 
     /**

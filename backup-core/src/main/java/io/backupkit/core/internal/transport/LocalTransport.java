@@ -36,7 +36,11 @@ public final class LocalTransport implements Transport {
 
     public LocalTransport(Path dir) throws IOException {
         this.dir = dir.toAbsolutePath().normalize();
-        Files.createDirectories(this.dir);
+        try {
+            Files.createDirectories(this.dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new IOException("'" + this.dir + "' is not a directory", e);
+        }
     }
 
     static void checkName(String name) {

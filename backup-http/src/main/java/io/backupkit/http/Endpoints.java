@@ -1,0 +1,234 @@
+package io.backupkit.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.backupkit.api.BackupException;
+import io.backupkit.api.CompletedBackup;
+import io.backupkit.api.ContentInfo;
+import io.backupkit.api.ErrorCode;
+import io.backupkit.api.InvalidInputException;
+import io.backupkit.api.Server;
+import io.backupkit.api.ServerCheck;
+import io.backupkit.core.BackupEngine;
+import io.backupkit.core.JsonCodec;
+import io.backupkit.core.Started;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The resources and actions: one route per URL and verb, each a call of the engine. The spec's
+ * resources sit at the spec's URLs; the actions are sub-resources of the resource they act on.
+ */
+final class Endpoints {
+    static final String GET = "GET";
+    static final String POST = "POST";
+    static final String PUT = "PUT";
+    static final String DELETE = "DELETE";
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackupHttpServer.class);
+
+    private final BackupEngine engine;
+    private final StrictJson json;
+    private final JsonCodec codec;
+
+    Endpoints(BackupEngine engine, StrictJson json) {
+        this.engine = engine;
+        this.json = json;
+        this.codec = json.codec();
+    }
+
+    Router router() {
+        Router r = new Router();
+
+        r.add(GET, "/device_status", this::deviceStatus);
+        r.add(POST, "/device_status/abort", this::abort);
+        r.add(POST, "/device_status/reset_factory", this::resetFactory);
+
+        r.add(GET, "/servers", q -> ok(engine.servers()));
+        r.add(POST, "/servers", this::createServer);
+        r.add(GET, "/servers/items/{id}", q -> ok(engine.server(q.serverId("id"))));
+        r.add(PUT, "/servers/items/{id}", q -> ok(engine.updateServer(q.serverId("id"), q.model(Server.class))));
+        r.add(DELETE, "/servers/items/{id}", q -> {
+            engine.deleteServer(q.serverId("id"));
+            return new Response.Empty(204);
+        });
+        r.add(GET, "/servers/items/{id}/host_key", this::hostKey);
+        r.add(PUT, "/servers/items/{id}/host_key", this::trustHostKey);
+        r.add(POST, "/servers/items/{id}/test", this::testServer);
+
+        r.add(GET, "/backups/server/{server_id}", q -> ok(engine.backups(q.serverId("server_id"))));
+        r.add(POST, "/backups/server/{server_id}", this::startBackup);
+        r.add(POST, "/backups/server/{server_id}/upload", this::upload);
+
+        r.add(GET, "/completed_backups/server/{server_id}/items/{id}",
+                q -> ok(engine.completedBackup(q.serverId("server_id"), q.parameter("id"))));
+        r.add(DELETE, "/completed_backups/server/{server_id}/items/{id}", q -> {
+            engine.deleteBackup(q.serverId("server_id"), q.parameter("id"));
+            return new Response.Empty(204);
+        });
+        r.add(GET, "/completed_backups/server/{server_id}/items/{id}/file", this::download);
+        r.add(POST, "/completed_backups/server/{server_id}/items/{id}/restore", this::restore);
+
+        // Schedules go here once the engine has them, e.g.
+        // r.add(GET, "/scheduled_backups", q -> ok(engine.scheduledBackups()));
+        // r.add(GET, "/scheduled_backups/items/{id}", q -> ok(engine.scheduledBackup(q.parameter("id"))));
+        return r;
+    }
+
+    // ---------------------------------------------------------------- answers
+
+    private Response.Json ok(Object model) {
+        return json(200, model, Map.of());
+    }
+
+    private Response.Json json(int status, Object model, Map<String, String> headers) {
+        byte[] compact = codec.writeCompact(model);
+        byte[] body = Arrays.copyOf(compact, compact.length + 1);
+        body[compact.length] = '\n';
+        return new Response.Json(status, body, headers);
+    }
+
+    private Response.Json json(int status, ObjectNode node) {
+        return new Response.Json(status, json.write(node), Map.of());
+    }
+
+    private Response.Json accepted(Started<?> started) {
+        return json(202, started.info(), Map.of());
+    }
+
+    // ---------------------------------------------------------------- device status
+
+    private Response deviceStatus(Request q) {
+        return ok(engine.deviceStatus());
+    }
+
+    private Response abort(Request q) {
+        q.noBody();
+        ObjectNode body = json.object();
+        body.put("aborted", engine.abort());
+        return json(200, body);
+    }
+
+    private Response resetFactory(Request q) {
+        q.noBody();
+        return accepted(engine.startFactoryReset());
+    }
+
+    // ---------------------------------------------------------------- servers
+
+    private Response createServer(Request q) throws IOException {
+        Server created = engine.createServer(q.model(Server.class));
+        return json(201, created, Map.of("Location", BackupHttpServer.BASE_PATH + "/servers/items/" + created.id()));
+    }
+
+    private Response hostKey(Request q) {
+        long id = q.serverId("id");
+        String presented = engine.presentedHostKey(id);
+        ObjectNode body = json.object();
+        body.put("fingerprint", presented);
+        engine.trustedHostKey(id).ifPresent(trusted -> body.put("trusted", trusted));
+        return json(200, body);
+    }
+
+    private Response trustHostKey(Request q) throws IOException {
+        long id = q.serverId("id");
+        StrictJson.Fields fields = q.object("host_key", true);
+        String fingerprint = fields.string("fingerprint", true);
+        fields.done();
+        try {
+            engine.trustHostKey(id, fingerprint);
+        } catch (InvalidInputException e) {
+            throw StrictJson.reroot(e, "fingerprint", "host_key.fingerprint");
+        }
+        return new Response.Empty(204);
+    }
+
+    private Response testServer(Request q) {
+        long id = q.serverId("id");
+        q.noBody();
+        ServerCheck check = engine.testServer(id);
+        ObjectNode body = json.object();
+        check.free().ifPresent(free -> body.put("free_bytes", free));
+        if (check.hostKey() != null) {
+            body.put("host_key", check.hostKey());
+        }
+        return json(200, body);
+    }
+
+    // ---------------------------------------------------------------- backups
+
+    private Response startBackup(Request q) throws IOException {
+        long serverId = q.serverId("server_id");
+        StrictJson.Fields fields = q.object("backup_request", true);
+        String name = fields.string("name", true);
+        String desc = fields.string("desc", true);
+        ContentInfo contents = fields.contents("contents");
+        fields.done();
+        return accepted(engine.startBackup(serverId, name, desc, contents == null ? ContentInfo.everything() : contents));
+    }
+
+    private Response upload(Request q) {
+        long serverId = q.serverId("server_id");
+        engine.server(serverId); // 404 before reading a byte
+        Request.Upload archive = q.upload();
+        CompletedBackup imported;
+        try {
+            imported = engine.importBackup(serverId, archive);
+        } catch (RuntimeException e) {
+            HttpError cause = archive.failure();
+            if (cause != null) {
+                throw cause;
+            }
+            throw e;
+        }
+        return json(201, imported, Map.of("Location", BackupHttpServer.BASE_PATH + "/completed_backups/server/"
+                + serverId + "/items/" + imported.id()));
+    }
+
+    private Response download(Request q) throws IOException {
+        long serverId = q.serverId("server_id");
+        String id = q.parameter("id");
+        InputStream archive = engine.openArchive(serverId, id);
+        BufferedInputStream in = new BufferedInputStream(archive, 1 << 16);
+        byte[] magic;
+        try {
+            in.mark(4);
+            magic = in.readNBytes(4);
+            in.reset();
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw new BackupException(ErrorCode.TRANSPORT_FAILED, "Server '" + engine.server(serverId).name()
+                    + "': cannot read the archive of backup '" + id + "': " + e.getMessage(), e);
+        }
+        return new Response.Download(in, id.replaceAll("[^A-Za-z0-9._-]", "_") + suffix(magic));
+    }
+
+    /** The file name's suffix by the archive's magic bytes, as the engine names archives. */
+    private static String suffix(byte[] magic) {
+        if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+            return ".tar.gz";
+        }
+        if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5 && (magic[2] & 0xff) == 0x2f
+                && (magic[3] & 0xff) == 0xfd) {
+            return ".tar.zst";
+        }
+        return ".tar";
+    }
+
+    private Response restore(Request q) throws IOException {
+        long serverId = q.serverId("server_id");
+        String id = q.parameter("id");
+        StrictJson.Fields fields = q.object("restore_request", false);
+        ContentInfo contents = null;
+        if (fields != null) {
+            contents = fields.contents("contents");
+            fields.done();
+        }
+        engine.completedBackup(serverId, id); // an unknown backup is a 404 now, not a failed restore later
+        return accepted(engine.startRestore(serverId, id, contents));
+    }
+}

@@ -1,0 +1,144 @@
+package io.backupkit.http;
+
+import static io.backupkit.http.ApiFixture.read;
+import static io.backupkit.http.ApiFixture.tree;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backupkit.api.Backups;
+import io.backupkit.api.CompletedBackup;
+import io.backupkit.api.ContentInfo;
+import io.backupkit.api.DeviceStatus;
+import io.backupkit.api.ModuleInfo;
+import io.backupkit.api.Server;
+import io.backupkit.api.Servers;
+import io.backupkit.api.Status;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The spec's resources at the spec's URLs, each answer read back as its model type. */
+final class ResourcesTest {
+    @TempDir
+    Path dir;
+    ApiFixture api;
+
+    @BeforeEach
+    void start() {
+        api = ApiFixture.start(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    @Test
+    void deviceStatusIsTheEnginesDeviceStatus() {
+        HttpResponse<String> response = api.get("/device_status");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        DeviceStatus status = read(response, DeviceStatus.class);
+        assertThat(status.systemId()).isEqualTo(api.engine.systemId());
+        assertThat(status.availableBackupModules()).extracting(ModuleInfo::shortName).containsExactly("fake");
+        assertThat(status.current()).isEmpty();
+        assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
+    }
+
+    @Test
+    void createsAServerWithAGivenKeyWithoutEchoingIt() {
+        HttpResponse<String> response = api.post("/servers", ApiFixture.localServerJson("local", dir.resolve("filer")));
+
+        assertThat(response.statusCode()).isEqualTo(201);
+        Server created = read(response, Server.class);
+        assertThat(created.id()).isEqualTo(1L);
+        assertThat(created.newPrivateKey()).isNull();
+        assertThat(created.publicKey()).startsWith("ssh-rsa ");
+        assertThat(response.headers().firstValue("Location")).hasValue("/api/npm.backup/2.0/servers/items/1");
+    }
+
+    @Test
+    void createsAServerWithAGeneratedKeyReturnedOnlyInTheCreateResponse() {
+        HttpResponse<String> response = api.post("/servers", """
+                {"name": "gen", "desc": "Generated key", "host": "", "port": 22, "path": "%s", "user": ""}
+                """.formatted(dir.resolve("filer")));
+
+        assertThat(response.statusCode()).isEqualTo(201);
+        assertThat(read(response, Server.class).newPrivateKey()).startsWith("-----BEGIN PRIVATE KEY-----");
+        HttpResponse<String> again = api.get("/servers/items/1");
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(read(again, Server.class).newPrivateKey()).isNull();
+        assertThat(again.body()).doesNotContain("new_private_key");
+    }
+
+    @Test
+    void readOnlyFieldsOfARequestAreIgnored() {
+        HttpResponse<String> response = api.post("/servers", """
+                {"id": 77, "public_key": "ssh-rsa forged", "name": "local", "desc": "d", "host": "", "port": 22,
+                 "path": "%s", "user": "", "new_private_key": %s}
+                """.formatted(dir.resolve("filer"), ApiFixture.MAPPER.valueToTree(ApiFixture.KEY)));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        Server created = read(response, Server.class);
+        assertThat(created.id()).isEqualTo(1L);
+        assertThat(created.publicKey()).doesNotContain("forged");
+    }
+
+    @Test
+    void listsReadsUpdatesAndDeletesServers() {
+        long first = api.createLocalServer("one");
+        long second = api.createLocalServer("two");
+
+        HttpResponse<String> list = api.get("/servers");
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(read(list, Servers.class).items()).extracting(Server::id).containsExactly(first, second);
+
+        HttpResponse<String> one = api.get("/servers/items/" + first);
+        assertThat(one.statusCode()).isEqualTo(200);
+        assertThat(read(one, Server.class).name()).isEqualTo("one");
+
+        HttpResponse<String> updated = api.put("/servers/items/" + first, """
+                {"name": "renamed", "desc": "New desc", "host": "", "port": 22, "path": "%s", "user": ""}
+                """.formatted(dir.resolve("filer-one")));
+        assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+        Server server = read(updated, Server.class);
+        assertThat(server.name()).isEqualTo("renamed");
+        assertThat(server.publicKey()).startsWith("ssh-rsa ");
+        assertThat(read(api.get("/servers/items/" + first), Server.class).desc()).isEqualTo("New desc");
+
+        HttpResponse<String> deleted = api.delete("/servers/items/" + first);
+        assertThat(deleted.statusCode()).isEqualTo(204);
+        assertThat(deleted.body()).isEmpty();
+        assertThat(api.get("/servers/items/" + first).statusCode()).isEqualTo(404);
+        assertThat(read(api.get("/servers"), Servers.class).items()).extracting(Server::id).containsExactly(second);
+    }
+
+    @Test
+    void listsReadsAndDeletesCompletedBackups() throws Exception {
+        long server = api.createLocalServer("local");
+        api.module.write("config.txt", "a=1");
+        HttpResponse<String> empty = api.get("/backups/server/" + server);
+        assertThat(empty.statusCode()).isEqualTo(200);
+        assertThat(read(empty, Backups.class).completed()).isEmpty();
+        assertThat(tree(empty).path("server_id").asLong()).isEqualTo(server);
+        CompletedBackup made = api.engine.backup(server, "b1", "first", ContentInfo.everything());
+
+        HttpResponse<String> list = api.get("/backups/server/" + server);
+        Backups backups = read(list, Backups.class);
+        assertThat(backups.serverId()).isEqualTo(server);
+        assertThat(backups.completed()).extracting(CompletedBackup::id).containsExactly(made.id());
+
+        String item = "/completed_backups/server/" + server + "/items/" + made.id();
+        HttpResponse<String> one = api.get(item);
+        assertThat(one.statusCode()).isEqualTo(200);
+        CompletedBackup backup = read(one, CompletedBackup.class);
+        assertThat(backup).isEqualTo(made);
+        assertThat(backup.status()).isEqualTo(Status.COMPLETED);
+
+        assertThat(api.delete(item).statusCode()).isEqualTo(204);
+        assertThat(api.get(item).statusCode()).isEqualTo(404);
+        assertThat(read(api.get("/backups/server/" + server), Backups.class).completed()).isEmpty();
+    }
+}

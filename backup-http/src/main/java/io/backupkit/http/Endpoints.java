@@ -6,6 +6,7 @@ import io.backupkit.api.CompletedBackup;
 import io.backupkit.api.ContentInfo;
 import io.backupkit.api.ErrorCode;
 import io.backupkit.api.InvalidInputException;
+import io.backupkit.api.ScheduledBackup;
 import io.backupkit.api.Server;
 import io.backupkit.api.ServerCheck;
 import io.backupkit.core.BackupEngine;
@@ -73,9 +74,15 @@ final class Endpoints {
         r.add(GET, "/completed_backups/server/{server_id}/items/{id}/file", this::download);
         r.add(POST, "/completed_backups/server/{server_id}/items/{id}/restore", this::restore);
 
-        // Schedules go here once the engine has them, e.g.
-        // r.add(GET, "/scheduled_backups", q -> ok(engine.scheduledBackups()));
-        // r.add(GET, "/scheduled_backups/items/{id}", q -> ok(engine.scheduledBackup(q.parameter("id"))));
+        r.add(GET, "/scheduled_backups", q -> ok(engine.schedules()));
+        r.add(POST, "/scheduled_backups", this::createSchedule);
+        r.add(GET, "/scheduled_backups/items/{id}", q -> ok(engine.schedule(q.parameter("id"))));
+        r.add(PUT, "/scheduled_backups/items/{id}",
+                q -> ok(engine.updateSchedule(q.parameter("id"), q.model(ScheduledBackup.class))));
+        r.add(DELETE, "/scheduled_backups/items/{id}", q -> {
+            engine.deleteSchedule(q.parameter("id"));
+            return new Response.Empty(204);
+        });
         return r;
     }
 
@@ -119,6 +126,12 @@ final class Endpoints {
     }
 
     // ---------------------------------------------------------------- servers
+
+    private Response createSchedule(Request q) throws IOException {
+        ScheduledBackup created = engine.createSchedule(q.model(ScheduledBackup.class));
+        return json(201, created, Map.of("Location", BackupHttpServer.BASE_PATH + "/scheduled_backups/items/"
+                + created.id()));
+    }
 
     private Response createServer(Request q) throws IOException {
         Server created = engine.createServer(q.model(Server.class));

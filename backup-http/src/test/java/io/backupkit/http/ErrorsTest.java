@@ -105,7 +105,7 @@ final class ErrorsTest {
         error(api.get("/servers/items/1/more/segments"), 404, "not_found");
         error(api.send(api.request("").uri(java.net.URI.create(api.server.baseUri().toString().replace("/2.0", "/1.0")
                 + "/servers")).GET().build()), 404, "not_found");
-        error(api.get("/scheduled_backups"), 404, "not_found");
+        error(api.get("/scheduled_backups/items/4b7a0c1e-0000-4000-8000-000000000000"), 404, "not_found");
     }
 
     @Test

@@ -141,4 +141,34 @@ final class ResourcesTest {
         assertThat(api.get(item).statusCode()).isEqualTo(404);
         assertThat(read(api.get("/backups/server/" + server), Backups.class).completed()).isEmpty();
     }
+
+    @Test
+    void createsReadsListsUpdatesAndDeletesScheduledBackups() {
+        long server = api.createLocalServer("local");
+        String body = "{\"name\": \"nightly\", \"desc\": \"\", \"active\": true, \"retry_attempts\": 1,"
+                + " \"retry_delay\": 5, \"retention\": 3, \"server_id\": " + server + ", \"id\": \"ignored\","
+                + " \"contents\": {\"config_only\": false},"
+                + " \"rrule\": {\"freq\": \"DAILY\", \"byhour\": [2], \"byminute\": [30], \"timezone\": \"Europe/Budapest\"}}";
+
+        HttpResponse<String> created = api.post("/scheduled_backups", body);
+
+        assertThat(created.statusCode()).isEqualTo(201);
+        io.backupkit.api.ScheduledBackup schedule = read(created, io.backupkit.api.ScheduledBackup.class);
+        assertThat(schedule.id()).isNotEqualTo("ignored").matches("[0-9a-f-]{36}");
+        assertThat(schedule.nextBackup()).isNotNull();
+        assertThat(created.headers().firstValue("Location")).hasValue(BackupHttpServer.BASE_PATH
+                + "/scheduled_backups/items/" + schedule.id());
+        String item = "/scheduled_backups/items/" + schedule.id();
+        assertThat(read(api.get(item), io.backupkit.api.ScheduledBackup.class)).isEqualTo(schedule);
+        assertThat(read(api.get("/scheduled_backups"), io.backupkit.api.ScheduledBackups.class).items())
+                .containsExactly(schedule);
+        HttpResponse<String> updated = api.put(item, body.replace("\"retention\": 3", "\"retention\": 9"));
+        assertThat(read(updated, io.backupkit.api.ScheduledBackup.class).retention()).isEqualTo(9);
+        HttpResponse<String> invalid = api.put(item, body.replace("\"retention\": 3", "\"retention\": 0"));
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(tree(invalid).path("violations").get(0).path("field").asText())
+                .isEqualTo("scheduled_backup.retention");
+        assertThat(api.delete(item).statusCode()).isEqualTo(204);
+        assertThat(api.get(item).statusCode()).isEqualTo(404);
+    }
 }

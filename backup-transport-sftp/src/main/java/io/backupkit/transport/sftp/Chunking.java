@@ -58,6 +58,9 @@ abstract class Chunking extends OutputStream {
             target.write(b, off, len);
         } catch (IOException e) {
             throw translate(e);
+        } catch (RuntimeException e) {
+            // sshj can fail with an unchecked exception when the connection breaks under a write
+            throw translate(new IOException(e.toString(), e));
         }
     }
 

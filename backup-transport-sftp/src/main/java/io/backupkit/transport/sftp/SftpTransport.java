@@ -128,6 +128,10 @@ final class SftpTransport implements Transport {
                     break;
             }
         }
+        if (!ssh.isConnected() || !ssh.getTransport().isRunning()) {
+            return new IOException(where + ": " + what + " '" + name + "': the connection was lost ("
+                    + Ssh.cause(e, connection.settings()) + ")", e);
+        }
         return Ssh.failure(where, what + " '" + name + "'", e, connection.settings());
     }
 
@@ -328,6 +332,8 @@ final class SftpTransport implements Transport {
                 file.close();
             } catch (IOException e) {
                 throw translate("cannot write", name, e);
+            } catch (RuntimeException e) {
+                throw translate("cannot write", name, new IOException(e.toString(), e));
             }
             String target = path(name);
             try {

@@ -83,6 +83,14 @@ public final class ArchiveReader implements AutoCloseable {
         });
     }
 
+    /**
+     * The source read ahead on a thread of its own (4 chunks of 1 MiB), so that fetching the archive
+     * overlaps with unpacking it. Closing it closes the source.
+     */
+    public static InputStream readAhead(InputStream source) {
+        return new Pipes.AsyncInput(source, 1 << 20, 4);
+    }
+
     /** Reads and returns the header, which must be the first entry. */
     public JsonNode header() throws IOException {
         TarArchiveEntry first = nextTarEntry();

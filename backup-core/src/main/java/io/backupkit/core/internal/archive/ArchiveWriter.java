@@ -7,7 +7,6 @@ import io.backupkit.core.Compression;
 import io.backupkit.spi.Cancellation;
 import io.backupkit.spi.Entry;
 import io.backupkit.spi.EntrySink;
-import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,6 +45,7 @@ public final class ArchiveWriter implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final Counting counting;
     private final MessageDigest archiveDigest = Digests.sha256();
+    private final Pipes.AsyncOutput async;
     private final TarArchiveOutputStream tar;
     private final Cancellation cancellation;
     private final Progress progress;
@@ -81,7 +81,9 @@ public final class ArchiveWriter implements AutoCloseable {
         this.progress = progress;
         this.counting = new Counting(target, archiveDigest);
         OutputStream compressed = Codecs.compress(compression, counting);
-        this.tar = new TarArchiveOutputStream(new BufferedOutputStream(compressed, BUFFER));
+        // files are read and framed on this thread; compression, hashing and sending on another
+        this.async = new Pipes.AsyncOutput(compressed, 1 << 20, 4);
+        this.tar = new TarArchiveOutputStream(async);
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         tar.setAddPaxHeadersForNonAsciiNames(true);
@@ -136,7 +138,11 @@ public final class ArchiveWriter implements AutoCloseable {
     public void close() throws IOException {
         if (!finished) {
             finished = true;
-            tar.close();
+            try {
+                tar.close();
+            } finally {
+                async.close(); // stops the writer thread even when tar refuses to finish
+            }
         }
     }
 

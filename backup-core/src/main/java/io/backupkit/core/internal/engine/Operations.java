@@ -1076,7 +1076,7 @@ public final class Operations {
             operation.total(backup.size());
             Map<String, Selected> byName = new LinkedHashMap<>();
             selected.forEach(s -> byName.put(s.name(), s));
-            try (InputStream in = new Progressing(transport.open(sidecar.archive()), operation);
+            try (InputStream in = new Progressing(ArchiveReader.readAhead(transport.open(sidecar.archive())), operation);
                     ArchiveReader reader = new ArchiveReader(in, ArchiveReader.Limits.DEFAULT, operation)) {
                 JsonNode header = reader.header();
                 if (!backupId.equals(header.path("backup").path("id").asText())) {

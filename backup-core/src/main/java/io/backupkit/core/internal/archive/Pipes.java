@@ -1,0 +1,300 @@
+package io.backupkit.core.internal.archive;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Streams whose other end runs on a thread of its own, through a bounded queue of large chunks: so
+ * that reading files overlaps with compressing and sending them (backup), and fetching the archive
+ * overlaps with unpacking it (restore). Memory stays at {@code depth + 2} chunks.
+ */
+final class Pipes {
+    private static final byte[] END = new byte[0];
+
+    private Pipes() {
+    }
+
+    /** A chunk and how much of it is used. */
+    private record Chunk(byte[] bytes, int length) {
+    }
+
+    private static Thread start(String name, Runnable body) {
+        Thread thread = new Thread(body, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static IOException interrupted() {
+        Thread.currentThread().interrupt();
+        return new InterruptedIOException("interrupted while waiting for the pipe");
+    }
+
+    /**
+     * Writes go into chunks that a second thread writes to {@code target}. A failure of the target is
+     * thrown by the next write, flush or close. Closing closes the target.
+     */
+    static final class AsyncOutput extends OutputStream {
+        private final OutputStream target;
+        private final BlockingQueue<Chunk> full;
+        private final BlockingQueue<byte[]> free;
+        private final Thread worker;
+        private volatile Throwable failure;
+        private byte[] current;
+        private int count;
+        private boolean closed;
+        private int inFlight;
+        private final Object drained = new Object();
+
+        AsyncOutput(OutputStream target, int chunkSize, int depth) {
+            this.target = target;
+            this.full = new ArrayBlockingQueue<>(depth);
+            this.free = new ArrayBlockingQueue<>(depth + 2);
+            for (int i = 0; i < depth + 1; i++) {
+                free.add(new byte[chunkSize]);
+            }
+            this.current = new byte[chunkSize];
+            this.worker = start("backupkit-archive-writer", this::drain);
+        }
+
+        private void drain() {
+            try {
+                while (true) {
+                    Chunk chunk = full.take();
+                    if (chunk.bytes() == END) {
+                        return;
+                    }
+                    if (failure == null) {
+                        try {
+                            target.write(chunk.bytes(), 0, chunk.length());
+                        } catch (Throwable e) {
+                            failure = e;
+                        }
+                    }
+                    free.offer(chunk.bytes());
+                    synchronized (drained) {
+                        inFlight--;
+                        drained.notifyAll();
+                    }
+                }
+            } catch (InterruptedException e) {
+                failure = failure != null ? failure : e;
+            }
+        }
+
+        private void check() throws IOException {
+            Throwable e = failure;
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e instanceof Error error) {
+                throw error;
+            }
+            if (e != null) {
+                throw new IOException(e);
+            }
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (count == current.length) {
+                send();
+            }
+            current[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                if (count == current.length) {
+                    send();
+                }
+                int n = Math.min(len, current.length - count);
+                System.arraycopy(b, off, current, count, n);
+                count += n;
+                off += n;
+                len -= n;
+            }
+        }
+
+        private void send() throws IOException {
+            check();
+            if (count == 0) {
+                return;
+            }
+            try {
+                synchronized (drained) {
+                    inFlight++;
+                }
+                full.put(new Chunk(current, count));
+                current = free.take();
+            } catch (InterruptedException e) {
+                throw interrupted();
+            }
+            count = 0;
+        }
+
+        /** Sends what is buffered and waits until the target has it all, then flushes the target. */
+        @Override
+        public void flush() throws IOException {
+            send();
+            synchronized (drained) {
+                while (inFlight > 0 && failure == null) {
+                    try {
+                        drained.wait(100);
+                    } catch (InterruptedException e) {
+                        throw interrupted();
+                    }
+                }
+            }
+            check();
+            target.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                if (failure == null) {
+                    flush();
+                }
+            } finally {
+                stop();
+                target.close();
+            }
+            check();
+        }
+
+        private void stop() throws IOException {
+            try {
+                full.put(new Chunk(END, 0));
+                worker.join();
+            } catch (InterruptedException e) {
+                worker.interrupt();
+                throw interrupted();
+            }
+        }
+    }
+
+    /**
+     * Reads {@code source} ahead on a second thread, in chunks. A failure of the source is thrown where
+     * the reader reaches it. Closing stops the reader and closes the source.
+     */
+    static final class AsyncInput extends InputStream {
+        private final InputStream source;
+        private final BlockingQueue<Chunk> full;
+        private final BlockingQueue<byte[]> free;
+        private final Thread worker;
+        private volatile boolean closed;
+        private volatile Throwable failure;
+        private Chunk current;
+        private int position;
+        private boolean ended;
+
+        AsyncInput(InputStream source, int chunkSize, int depth) {
+            this.source = source;
+            this.full = new ArrayBlockingQueue<>(depth + 1);
+            this.free = new ArrayBlockingQueue<>(depth + 2);
+            for (int i = 0; i < depth + 1; i++) {
+                free.add(new byte[chunkSize]);
+            }
+            this.worker = start("backupkit-archive-reader", this::fill);
+        }
+
+        private void fill() {
+            try {
+                while (!closed) {
+                    byte[] buffer = free.take();
+                    int n = source.readNBytes(buffer, 0, buffer.length);
+                    if (n == 0) {
+                        full.put(new Chunk(END, 0));
+                        return;
+                    }
+                    full.put(new Chunk(buffer, n));
+                }
+            } catch (InterruptedException e) {
+                // closed
+            } catch (Throwable e) {
+                failure = e;
+                full.offer(new Chunk(END, -1));
+            }
+        }
+
+        private boolean next() throws IOException {
+            if (ended) {
+                return false;
+            }
+            if (current != null && current.bytes() != END) {
+                free.offer(current.bytes());
+            }
+            try {
+                current = full.take();
+            } catch (InterruptedException e) {
+                throw interrupted();
+            }
+            position = 0;
+            if (current.bytes() == END) {
+                ended = true;
+                Throwable e = failure;
+                if (e instanceof IOException io) {
+                    throw io;
+                }
+                if (e instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (e instanceof Error error) {
+                    throw error;
+                }
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            while (current == null || current.bytes() == END || position == current.length()) {
+                if (!next()) {
+                    return -1;
+                }
+            }
+            int n = Math.min(len, current.length() - position);
+            System.arraycopy(current.bytes(), position, b, off, n);
+            position += n;
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            worker.interrupt();
+            try {
+                worker.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            source.close();
+        }
+    }
+}

@@ -9,7 +9,12 @@ import io.backupkit.spi.RestoreContext;
 import io.backupkit.spi.RestoreStage;
 import java.io.IOException;
 
-/** A module that forwards to another; lets a test give a fake module a no-arg constructor. */
+/**
+ * A module that forwards to another; lets a test give a fake module a no-arg constructor.
+ *
+ * <p>Core's own copy of the fixture: backup-testkit ships the public one, but the kit depends on core,
+ * so core's tests cannot depend on the kit (Maven refuses the cycle).
+ */
 public abstract class Delegating implements BackupModule {
     private final BackupModule delegate;
 

@@ -26,6 +26,9 @@ import java.util.stream.Stream;
  * A hand-written module for engine tests: its live data is the flat files of one directory; names
  * starting with {@code config} are configuration. It can fail on purpose at each phase and run a hook
  * after each entry it writes.
+ *
+ * <p>Core's own copy of the fixture: backup-testkit ships the public one, but the kit depends on core,
+ * so core's tests cannot depend on the kit (Maven refuses the cycle).
  */
 public final class FakeModule implements BackupModule {
     private final String name;

@@ -6,7 +6,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock a test moves by hand. Thread-safe. */
+/**
+ * A clock a test moves by hand. Thread-safe.
+ *
+ * <p>Core's own copy of the fixture: backup-testkit ships the public one, but the kit depends on core,
+ * so core's tests cannot depend on the kit (Maven refuses the cycle).
+ */
 public final class MutableClock extends Clock {
     private volatile Instant now;
 

@@ -4,8 +4,8 @@ import static io.backupkit.http.ApiFixture.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.backupkit.core.Delegating;
-import io.backupkit.core.FakeModule;
+import io.backupkit.testkit.Delegating;
+import io.backupkit.testkit.FakeModule;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;

@@ -4,10 +4,10 @@ import static io.backupkit.http.ApiFixture.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupkit.api.ModuleInfo;
-import io.backupkit.core.Delegating;
-import io.backupkit.core.FakeModule;
-import java.net.http.HttpResponse;
+import io.backupkit.testkit.Delegating;
+import io.backupkit.testkit.FakeModule;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;

@@ -7,7 +7,7 @@ import io.backupkit.api.ContentInfo;
 import io.backupkit.api.ModuleSelection;
 import io.backupkit.api.Server;
 import io.backupkit.core.BackupEngine;
-import io.backupkit.core.FakeModule;
+import io.backupkit.testkit.FakeModule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

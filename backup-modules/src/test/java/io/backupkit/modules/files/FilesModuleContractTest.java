@@ -1,8 +1,8 @@
 package io.backupkit.modules.files;
 
-import io.backupkit.core.ModuleContractTest;
 import io.backupkit.spi.BackupModule;
 import io.backupkit.spi.ModuleConfig;
+import io.backupkit.testkit.ModuleContractTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package io.backupkit.transport.sftp;
 
-import io.backupkit.core.TransportContractTest;
 import io.backupkit.spi.Transport;
 import io.backupkit.spi.TransportSettings;
+import io.backupkit.testkit.TransportContractTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,9 +1,9 @@
 package io.backupkit.transport.sftp;
 
-import io.backupkit.core.TransportContractTest;
 import io.backupkit.core.internal.keys.RsaKeys;
 import io.backupkit.spi.Transport;
 import io.backupkit.spi.TransportSettings;
+import io.backupkit.testkit.TransportContractTest;
 import java.nio.file.Path;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Optional;

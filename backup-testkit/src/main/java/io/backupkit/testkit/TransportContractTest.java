@@ -1,4 +1,4 @@
-package io.backupkit.core;
+package io.backupkit.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The behaviour every {@link Transport} must have: the compatibility kit that the local-directory and
- * the SFTP transport extend, and that authors of other transports can extend too (it ships in
- * backup-core's test-jar).
+ * the SFTP transport extend, and that authors of other transports can extend too (add backup-testkit
+ * in test scope).
  *
  * <p>A subclass implements {@link #openTransport()}, which must return a transport onto a fresh, empty
  * server directory for every test. It may override {@link #serverDirectory()} so that the tests can
@@ -339,12 +339,12 @@ public abstract class TransportContractTest {
             upload.stream().write(new byte[] {1, 2, 3});
             upload.commit();
         }
-        java.io.InputStream in = transport().open("twice");
+        InputStream in = transport().open("twice");
         in.readAllBytes();
         in.close();
         in.close();
-        try (java.io.InputStream again = transport().open("twice")) {
-            org.assertj.core.api.Assertions.assertThat(again.readAllBytes()).containsExactly(1, 2, 3);
+        try (InputStream again = transport().open("twice")) {
+            assertThat(again.readAllBytes()).containsExactly(1, 2, 3);
         }
     }
 }

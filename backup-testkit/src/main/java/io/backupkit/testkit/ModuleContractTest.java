@@ -1,12 +1,22 @@
-package io.backupkit.core;
+package io.backupkit.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.backupkit.api.BackupException;
+import io.backupkit.api.CompletedBackup;
+import io.backupkit.api.ContentInfo;
 import io.backupkit.api.ErrorCode;
+import io.backupkit.api.InvalidInputException;
 import io.backupkit.api.ModuleInfo;
 import io.backupkit.api.ModuleOption;
+import io.backupkit.api.ModuleSelection;
+import io.backupkit.api.OperationInfo;
+import io.backupkit.api.Server;
+import io.backupkit.api.Status;
+import io.backupkit.api.Violation;
+import io.backupkit.core.BackupEngine;
 import io.backupkit.spi.BackupContext;
 import io.backupkit.spi.BackupModule;
 import io.backupkit.spi.Cancellation;
@@ -34,15 +44,28 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The contract every {@link BackupModule} keeps, as tests that a module's test class inherits
- * (Micrometer's compatibility-kit pattern). Built-in modules extend it; so can custom modules, from
- * backup-core's test-jar ({@code <type>test-jar</type>}, test scope).
+ * (Micrometer's compatibility-kit pattern). Built-in modules extend it; so can custom modules: add
+ * backup-testkit in test scope and write
  *
- * <p>A subclass supplies a configured module with sample live data under a temporary directory, a way to
- * change that data, and comparable snapshots of it. Every test runs the module directly, without the
- * engine, through {@link InMemoryArchive}. The sample data must hold at least one piece of configuration
- * data and one piece of other data and give at least two entries; keep it small (tens of files).
+ * <pre>{@code
+ * final class MyModuleContractTest extends ModuleContractTest {
+ *     protected BackupModule createModule(Path dir) throws Exception { ...sample data, configured module... }
+ *     protected void changeLiveData(Path dir) throws Exception { ...change config and other data... }
+ * }
+ * }</pre>
  *
- * <p>Each test gets its own fresh work directory, and {@link #createModule} is called once per test.
+ * <p>A subclass supplies a configured module with sample live data under a temporary directory and a way
+ * to change that data. By default the kit compares every file under the work directory
+ * ({@link #snapshotLiveData}) and counts the files under {@code config/} as configuration data
+ * ({@link #isConfiguration}); override those when the module's data is not plain files or lives
+ * elsewhere. The sample data should hold some configuration data (when the module has any) and some
+ * other data, give at least two entries, and stay small (tens of files).
+ *
+ * <p>Most tests run the module directly, without the engine, through {@link InMemoryArchive}; the
+ * {@code engine...} tests run it inside a real {@link BackupEngine} with the local filer, to check what
+ * the engine enforces on the module's behalf (options, format versions, all-or-nothing restores). There
+ * the module is registered through a {@link Delegating} wrapper, so that the engine does not configure it
+ * again. Each test gets its own fresh work directory, and {@link #createModule} is called once per test.
  */
 public abstract class ModuleContractTest {
     /** The clock in every context: fixed, so that a module's time stamps are repeatable. */
@@ -64,14 +87,38 @@ public abstract class ModuleContractTest {
      * A comparable view of all live data under {@code workDir}: keys such as relative paths, values such
      * as contents, plus whatever else a restore must bring back (permissions, times) under keys of their
      * own. Compared with {@code equals} after the values are rendered as text or hex.
+     *
+     * <p>By default: every regular file below {@code workDir} (its relative, {@code /}-separated path to
+     * its content) and every directory (its path and {@code /} to nothing).
      */
-    protected abstract Map<String, byte[]> snapshotLiveData(Path workDir) throws Exception;
+    protected Map<String, byte[]> snapshotLiveData(Path workDir) throws Exception {
+        Map<String, byte[]> snapshot = new TreeMap<>();
+        for (String path : listing(workDir)) {
+            Path file = workDir.resolve(path);
+            snapshot.put(path, path.endsWith("/") ? new byte[0] : Files.readAllBytes(file));
+        }
+        return snapshot;
+    }
 
     /**
      * The configuration part of {@link #snapshotLiveData}: the same keys and values, restricted to the
      * data that a {@code config_only} backup keeps. Every other key of the live snapshot is "other data".
+     * By default the keys of the live snapshot for which {@link #isConfiguration} holds.
      */
-    protected abstract Map<String, byte[]> snapshotConfigData(Path workDir) throws Exception;
+    protected Map<String, byte[]> snapshotConfigData(Path workDir) throws Exception {
+        Map<String, byte[]> config = new TreeMap<>(snapshotLiveData(workDir));
+        config.keySet().removeIf(key -> !isConfiguration(key));
+        return config;
+    }
+
+    /**
+     * Whether a key of {@link #snapshotLiveData} is configuration data; by default the keys under
+     * {@code config/}. A module without configuration data (a database) keeps none there, and its
+     * {@code config_only} backup must then write nothing.
+     */
+    protected boolean isConfiguration(String key) {
+        return key.startsWith("config/");
+    }
 
     /** A value for the supported option {@code option} that the module accepts; {@code "*"} by default. */
     protected String sampleOptionValue(String option) {
@@ -276,6 +323,125 @@ public abstract class ModuleContractTest {
         assertThat(view(snapshotLiveData(workDir))).as("restored after a factory reset").isEqualTo(atBackup);
     }
 
+    // ---- the contract, inside a real engine
+
+    @Test
+    public final void engineRoundTripRestoresTheBackup(@TempDir Path workDir, @TempDir Path engineDir)
+            throws Exception {
+        BackupModule module = createModule(workDir);
+        Map<String, String> atBackup = view(snapshotLiveData(workDir));
+        String name = module.info().shortName();
+        try (BackupEngine engine = engine(engineDir, new Delegating(module) { }).build()) {
+            long filer = engine.createServer(localFiler(engineDir)).id();
+            CompletedBackup backup = engine.backup(filer, "contract", "", ContentInfo.everything());
+            assertThat(backup.contents().modules()).extracting(ModuleSelection::module).contains(name);
+            changeAndCheck(workDir);
+
+            OperationInfo restored = engine.restore(filer, backup.id(), null);
+
+            assertThat(restored.status()).isEqualTo(Status.COMPLETED);
+            assertThat(view(snapshotLiveData(workDir))).isEqualTo(atBackup);
+        }
+    }
+
+    @Test
+    public final void engineRefusesAnOptionNotInSupportedOptions(@TempDir Path workDir, @TempDir Path engineDir)
+            throws Exception {
+        BackupModule module = createModule(workDir);
+        String name = module.info().shortName();
+        String unknown = "notAnOption";
+        while (module.info().supportedOptions().contains(unknown)) {
+            unknown += "X";
+        }
+        ContentInfo contents = new ContentInfo(false,
+                List.of(new ModuleSelection(name, List.of(ModuleOption.of(unknown, "1")))));
+        try (BackupEngine engine = engine(engineDir, new Delegating(module) { }).build()) {
+            long filer = engine.createServer(localFiler(engineDir)).id();
+
+            InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
+                    () -> engine.backup(filer, "contract", "", contents));
+
+            assertThat(e).as("a backup with the option '%s' that module '%s' does not support", unknown, name)
+                    .isNotNull();
+            assertThat(e.violations()).extracting(Violation::field)
+                    .contains("content_info.modules[0].options[0].name");
+            assertThat(engine.backups(filer).completed()).as("backups after a refused request").isEmpty();
+        }
+    }
+
+    @Test
+    public final void engineRefusesAnArchiveOfANewerFormatVersionAndLeavesLiveDataUntouched(@TempDir Path workDir,
+            @TempDir Path engineDir) throws Exception {
+        BackupModule module = createModule(workDir);
+        BackupModule newer = new Delegating(module) {
+            @Override
+            public int formatVersion() {
+                return module.formatVersion() + 1;
+            }
+
+            @Override
+            public boolean canRead(int version) {
+                return version >= 1 && version <= formatVersion();
+            }
+        };
+        String id;
+        long filer;
+        try (BackupEngine engine = engine(engineDir, newer).build()) {
+            filer = engine.createServer(localFiler(engineDir)).id();
+            id = engine.backup(filer, "newer", "", ContentInfo.everything()).id();
+        }
+        Map<String, String> changed = view(changeAndCheck(workDir));
+        List<String> files = listing(workDir);
+
+        try (BackupEngine engine = engine(engineDir, new Delegating(module) { }).build()) {
+            BackupException e = catchThrowableOfType(BackupException.class, () -> engine.restore(filer, id, null));
+
+            assertThat(e).as("a restore of format version %s by module version %s", module.formatVersion() + 1,
+                    module.formatVersion()).isNotNull();
+            assertThat(e.code()).isEqualTo(ErrorCode.NOT_SUPPORTED);
+            assertThat(e.getMessage()).contains("'" + module.info().shortName() + "'");
+        }
+        assertThat(view(snapshotLiveData(workDir))).isEqualTo(changed);
+        assertThat(listing(workDir)).as("files under the work directory after a refused restore").isEqualTo(files);
+    }
+
+    @Test
+    public final void engineLeavesLiveDataUntouchedWhenAnotherModuleFailsToPrepare(@TempDir Path workDir,
+            @TempDir Path engineDir) throws Exception {
+        BackupModule module = createModule(workDir);
+        String other = module.info().shortName().equals("kitfake") ? "kitfake2" : "kitfake";
+        FakeModule failing = new FakeModule(other, engineDir.resolve("other-live"));
+        failing.write("config.ini", "x=1");
+        try (BackupEngine engine = engine(engineDir, new Delegating(module) { }).module(failing).build()) {
+            long filer = engine.createServer(localFiler(engineDir)).id();
+            String id = engine.backup(filer, "two", "", ContentInfo.everything()).id();
+            Map<String, String> changed = view(changeAndCheck(workDir));
+            List<String> files = listing(workDir);
+            failing.failPrepare();
+
+            assertThatThrownBy(() -> engine.restore(filer, id, null)).isInstanceOf(BackupException.class);
+
+            assertThat(view(snapshotLiveData(workDir))).isEqualTo(changed);
+            assertThat(listing(workDir)).as("files under the work directory after a failed restore")
+                    .isEqualTo(files);
+        }
+    }
+
+    /**
+     * An engine for the {@code engine...} tests: its state under {@code engineDir}, the fixed
+     * {@link #CLOCK}, no discovery, and {@code module} registered (wrap a configured module in a
+     * {@link Delegating} so that the engine does not configure it again).
+     */
+    protected static BackupEngine.Builder engine(Path engineDir, BackupModule module) {
+        return BackupEngine.builder().stateDirectory(engineDir.resolve("state"))
+                .device("device-kit", "KIT-1", "SN-KIT-1", "1.0").clock(CLOCK).discover(false).module(module);
+    }
+
+    /** The local filer under {@code engineDir}: a server with an empty host and an absolute path. */
+    protected static Server localFiler(Path engineDir) {
+        return new Server(null, "local", "Local filer", "", 22, engineDir.resolve("filer").toString(), "", null, null);
+    }
+
     // ---- helpers for subclasses
 
     /** A backup context with the fixed {@link #CLOCK}. */
@@ -348,7 +514,10 @@ public abstract class ModuleContractTest {
         changeLiveData(workDir);
         Map<String, byte[]> changedLive = snapshotLiveData(workDir);
         Map<String, byte[]> changedConfig = snapshotConfigData(workDir);
-        assertThat(view(changedConfig)).as("changeLiveData must change configuration data").isNotEqualTo(view(config));
+        if (!config.isEmpty()) {
+            assertThat(view(changedConfig)).as("changeLiveData must change configuration data")
+                    .isNotEqualTo(view(config));
+        }
         assertThat(view(otherData(changedLive, changedConfig))).as("changeLiveData must change other data")
                 .isNotEqualTo(view(otherData(live, config)));
         return changedLive;

@@ -1,4 +1,4 @@
-package io.backupkit.core;
+package io.backupkit.testkit;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,0 +1,28 @@
+package io.backupkit.testkit;
+
+import io.backupkit.core.internal.transport.LocalTransport;
+import io.backupkit.spi.Transport;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The built-in local-directory transport passes the transport contract. It lives here, not in core:
+ * the kit depends on core, so core's tests cannot depend on the kit. Core's {@code LocalTransportTest}
+ * keeps the local transport's own rules.
+ */
+final class LocalTransportContractTest extends TransportContractTest {
+    @TempDir
+    Path temp;
+
+    @Override
+    protected Transport openTransport() throws IOException {
+        return new LocalTransport(temp.resolve("server"));
+    }
+
+    @Override
+    protected Optional<Path> serverDirectory() {
+        return Optional.of(temp.resolve("server"));
+    }
+}

@@ -19,7 +19,10 @@ final class ReadmeSnippetsTest {
         String readme = Files.readString(Path.of("..", "README.md"));
         String source = Files.readString(Path.of("src/main/java/io/backupkit/examples/QuickStart.java"))
                 + Files.readString(Path.of("src/main/java/io/backupkit/examples/SftpBackup.java"))
-                + Files.readString(Path.of("src/main/java/io/backupkit/examples/ScheduledBackupsExample.java"));
+                + Files.readString(Path.of("src/main/java/io/backupkit/examples/ScheduledBackupsExample.java"))
+                + Files.readString(Path.of("src/main/java/io/backupkit/examples/CustomModule.java"))
+                + Files.readString(Path.of("src/test/java/io/backupkit/examples/CustomModuleContractTest.java"))
+                + Files.readString(Path.of("../backup-testkit/src/main/java/io/backupkit/testkit/InMemoryTransport.java"));
 
         Matcher m = REGION.matcher(source);
         int regions = 0;
@@ -27,7 +30,7 @@ final class ReadmeSnippetsTest {
             assertThat(readme).as("README holds region [%s] of the examples", m.group(1)).contains(dedent(m.group(2)));
             regions++;
         }
-        assertThat(regions).isGreaterThanOrEqualTo(4);
+        assertThat(regions).isGreaterThanOrEqualTo(7);
     }
 
     private static String dedent(String text) {

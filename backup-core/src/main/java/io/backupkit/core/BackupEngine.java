@@ -428,7 +428,10 @@ public final class BackupEngine implements AutoCloseable {
             return this;
         }
 
-        /** Registers a module instance, besides those found with {@code ServiceLoader}. */
+        /**
+         * Registers a module instance, besides those found with {@code ServiceLoader}. The engine calls its
+         * {@code configure} only when {@link #moduleConfig} names it: otherwise the host configured it.
+         */
         public Builder module(BackupModule value) {
             modules.add(requireNonNull(value, "module is null"));
             return this;

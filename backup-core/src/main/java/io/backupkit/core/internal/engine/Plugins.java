@@ -82,6 +82,9 @@ public final class Plugins {
             }
         }
         for (Map.Entry<String, BackupModule> entry : modules.entrySet()) {
+            if (!configs.containsKey(entry.getKey()) && explicitModules.contains(entry.getValue())) {
+                continue; // an instance the host registered is configured by the host, unless it says otherwise
+            }
             ModuleConfig config = new ModuleConfig(entry.getKey(), configs.getOrDefault(entry.getKey(), Map.of()));
             entry.getValue().configure(config);
             if (!config.unreadKeys().isEmpty()) {

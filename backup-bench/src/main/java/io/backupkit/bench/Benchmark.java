@@ -1,0 +1,471 @@
+package io.backupkit.bench;
+
+import io.backupkit.api.Server;
+import io.backupkit.bench.Measurements.Row;
+import io.backupkit.bench.Measurements.Sample;
+import io.backupkit.core.BackupEngine;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The benchmark: the engine against the standard tools on the same deterministic data set, side by
+ * side, in one run. Run it with
+ *
+ * <pre>
+ * mvn -B -q install -DskipTests &amp;&amp; mvn -B -q -pl backup-bench exec:exec@bench [-Dbench.args="--size 1g --runs 3"]
+ * </pre>
+ *
+ * <p>Pairs (ours vs theirs), each {@code --runs} times, alternating which side goes first:
+ * <ul>
+ *   <li>backup to the local filer, uncompressed, vs {@code tar -cf FILE DIR};</li>
+ *   <li>backup to the local filer with zstd vs {@code tar -cf - DIR | zstd -T0 -3 > FILE};</li>
+ *   <li>backup over SFTP to a local OpenSSH sshd, uncompressed, vs
+ *       {@code tar -cf - DIR | ssh -c aes128-gcm@openssh.com HOST 'cat > FILE'};</li>
+ *   <li>restore from the local filer vs {@code tar -xf FILE -C DIR};</li>
+ *   <li>restore over SFTP vs {@code ssh HOST 'cat FILE' | tar -xf - -C DIR};</li>
+ *   <li>and one uncompressed local backup of a larger data set ({@code --rss-check}, 4 GiB by default),
+ *       whose peak RSS must stay that of the 1 GiB one.</li>
+ * </ul>
+ * Our side runs in a child JVM per measurement ({@link Runner}, {@code -Xmx} from {@code --heap}), whose
+ * peak RSS (VmHWM) is polled until it exits. Times are whole-process wall times; MB/s are 10^6 payload
+ * bytes (the data set's bytes) per second; the report gives the median of the runs. The page cache
+ * stays warm; archives are deleted between runs and restores go to a fresh directory, both outside the
+ * timing. Every process and directory the benchmark starts is stopped and deleted at the end, on
+ * failure, and on Ctrl-C, except the data sets, which are kept for the next run unless
+ * {@code --delete-data}.
+ */
+public final class Benchmark {
+    private static final Duration TIMEOUT = Duration.ofMinutes(30);
+    private static final String LOCAL_TAR = "tar -cf FILE DIR";
+    private static final String ZSTD_TAR = "tar -cf - DIR | zstd -T0 -3 > FILE";
+    private static final String SSH_TAR = "tar -cf - DIR | ssh -c " + SshClient.CIPHER + " HOST 'cat > FILE'";
+    private static final String LOCAL_UNTAR = "tar -xf FILE -C DIR";
+    private static final String SSH_UNTAR = "ssh -c " + SshClient.CIPHER + " HOST 'cat FILE' | tar -xf - -C DIR";
+
+    private final Options options;
+    private final PrintStream log;
+    private final Set<ProcessHandle> live = ConcurrentHashMap.newKeySet();
+    private final List<Path> dataSets = new ArrayList<>();
+    private volatile Path run;
+    private volatile OpenSshServer sshd;
+    private boolean cleanedUp;
+
+    private Path state;
+    private DataSet data;
+
+    private Benchmark(Options options, PrintStream log) {
+        this.options = options;
+        this.log = log;
+    }
+
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(List.of(args));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(64);
+            return;
+        }
+        try {
+            run(options, System.out);
+        } catch (Exception | Error e) {
+            System.err.println("Benchmark failed: " + e.getMessage());
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    /** Runs the whole benchmark, writes the report to {@code options.out()} and returns it. */
+    static Report run(Options options, PrintStream log) throws IOException {
+        return new Benchmark(options, log).execute();
+    }
+
+    private Report execute() throws IOException {
+        requireTools();
+        boolean sftp = sftpWanted();
+        Path work = options.workDirectory(this::needed);
+        Files.createDirectories(work);
+        Thread hook = new Thread(() -> cleanup(null), "backupkit-bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Throwable failure = null;
+        try {
+            run = Files.createTempDirectory(work, "run-");
+            log.println("Work directory " + work + " (" + Files.getFileStore(work).type() + "), this run in " + run);
+            return measure(work, sftp);
+        } catch (IOException | RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            cleanup(failure);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs (and finds everything done)
+            }
+        }
+    }
+
+    private Report measure(Path work, boolean sftp) throws IOException {
+        String loadBefore = Machine.loadAverage();
+        data = DataSet.prepare(work, options.size(), options.seed(), log);
+        dataSets.add(data.directory());
+        state = run.resolve("state");
+        Path filer = Files.createDirectories(run.resolve("filer"));
+        Path theirs = Files.createDirectories(run.resolve("theirs"));
+
+        SshClient ssh = null;
+        Path remoteOurs = null;
+        Path remoteTheirs = null;
+        if (sftp) {
+            sshd = OpenSshServer.start(run);
+            log.println("Started " + sshd);
+            remoteOurs = Files.createDirectories(sshd.dataDirectory().resolve("ours"));
+            remoteTheirs = Files.createDirectories(sshd.dataDirectory().resolve("theirs"));
+            ssh = SshClient.create(run.resolve("ssh-client"), sshd);
+        }
+        long localId;
+        long sftpId = -1;
+        try (BackupEngine engine = BackupEngine.builder()
+                .stateDirectory(state)
+                .device("bench-device", "backupkit-bench", "BENCH-0001", "0")
+                .moduleConfig("files", Map.of("root." + Runner.ROOT, data.data().toString()))
+                .build()) {
+            localId = engine.createServer(new Server(null, "local", "Benchmark local filer", "", 22,
+                    filer.toString(), "", null, null)).id();
+            if (sftp) {
+                Server server = engine.createServer(new Server(null, "sftp", "Benchmark OpenSSH filer", sshd.host(),
+                        sshd.port(), remoteOurs.toString(), sshd.user(), null, null));
+                sshd.authorize(server.publicKey());
+                String presented = engine.presentedHostKey(server.id());
+                if (!presented.equals(sshd.hostKeyFingerprint())) {
+                    throw new IllegalStateException("The benchmark's sshd presents '" + presented + "', its key is '"
+                            + sshd.hostKeyFingerprint() + "'");
+                }
+                engine.trustHostKey(server.id(), presented);
+                sftpId = server.id();
+            }
+        }
+
+        List<Row> rows = new ArrayList<>();
+        Path localTar = theirs.resolve("local.tar");
+        String[] lastBackup = new String[1];
+
+        // 1. backup to the local filer, uncompressed, vs tar -cf FILE DIR
+        rows.add(pair("backup-local", "backup, local filer, uncompressed", LOCAL_TAR, i -> {
+            Trees.empty(filer);
+            Ours result = ours("backup", data.data(), localId, "--compression", "NONE");
+            lastBackup[0] = result.backupId();
+            return result.sample();
+        }, i -> {
+            Files.deleteIfExists(localTar);
+            TimedProcess.Result r = timed(List.of("tar", "-cf", localTar.toString(), data.data().getFileName().toString()),
+                    data.directory());
+            return Sample.theirs(r.seconds(), Files.size(localTar));
+        }));
+
+        // 2. restore from the local filer vs tar -xf FILE -C DIR
+        String localBackup = lastBackup[0];
+        rows.add(pair("restore-local", "restore, local filer", LOCAL_UNTAR,
+                i -> oursRestore(localId, localBackup, i),
+                i -> theirsRestore(i, target -> List.of("tar", "-xf", localTar.toString(), "-C", target.toString()))));
+        Trees.empty(filer);
+        Files.deleteIfExists(localTar);
+
+        // 3. backup to the local filer with zstd vs tar | zstd -T0 -3
+        Path zstdTar = theirs.resolve("local.tar.zst");
+        rows.add(pair("backup-local-zstd", "backup, local filer, zstd", ZSTD_TAR, i -> {
+            Trees.empty(filer);
+            return ours("backup", data.data(), localId, "--compression", "ZSTD").sample();
+        }, i -> {
+            Files.deleteIfExists(zstdTar);
+            TimedProcess.Result r = timed(List.of("bash", "-c", "set -o pipefail; tar -cf - "
+                    + data.data().getFileName() + " | zstd -q -T0 -3 > " + SshClient.quote(zstdTar.toString())),
+                    data.directory());
+            return Sample.theirs(r.seconds(), Files.size(zstdTar));
+        }));
+        Trees.empty(filer);
+        Files.deleteIfExists(zstdTar);
+
+        if (sftp) {
+            // 4. backup over SFTP vs tar | ssh 'cat > FILE'
+            SshClient client = ssh;
+            Path ours = remoteOurs;
+            Path sshTar = remoteTheirs.resolve("sftp.tar");
+            long serverId = sftpId;
+            rows.add(pair("backup-sftp", "backup, SFTP, uncompressed", SSH_TAR, i -> {
+                Trees.empty(ours);
+                Ours result = ours("backup", data.data(), serverId, "--compression", "NONE");
+                lastBackup[0] = result.backupId();
+                return result.sample();
+            }, i -> {
+                Files.deleteIfExists(sshTar);
+                TimedProcess.Result r = timed(List.of("bash", "-c", "set -o pipefail; tar -cf - "
+                        + data.data().getFileName() + " | " + client.shell("cat > " + SshClient.quote(sshTar.toString()))),
+                        data.directory());
+                return Sample.theirs(r.seconds(), Files.size(sshTar));
+            }));
+
+            // 5. restore over SFTP vs ssh 'cat FILE' | tar -xf -
+            String sftpBackup = lastBackup[0];
+            rows.add(pair("restore-sftp", "restore, SFTP", SSH_UNTAR,
+                    i -> oursRestore(serverId, sftpBackup, i),
+                    i -> theirsRestore(i, target -> List.of("bash", "-c", "set -o pipefail; "
+                            + client.shell("cat " + SshClient.quote(sshTar.toString())) + " | tar -xf - -C "
+                            + SshClient.quote(target.toString())))));
+            Trees.empty(ours);
+            Files.deleteIfExists(sshTar);
+        }
+
+        // 6. peak RSS at a larger size: one uncompressed local backup
+        if (options.rssCheck() > 0) {
+            DataSet large = options.rssCheck() == options.size() ? data
+                    : DataSet.prepare(work, options.rssCheck(), options.seed(), log);
+            dataSets.add(large.directory());
+            Row row = single("backup-local-rss", "backup, local filer, uncompressed, " + Options.human(large.bytes())
+                    + " data set (RSS check, 1 run)", large.bytes(), () -> {
+                        Trees.empty(filer);
+                        return ours("backup", large.data(), localId, "--compression", "NONE").sample();
+                    });
+            rows.add(row);
+            Trees.empty(filer);
+        }
+
+        Report report = Report.create(options, Machine.describe(loadBefore), data, Files.getFileStore(work).type(), work,
+                sftp ? ssh.display() + " COMMAND" : null, rows);
+        Path out = options.out().toAbsolutePath();
+        Files.writeString(out, report.markdown());
+        log.println();
+        log.print(report.markdown());
+        log.println();
+        log.println("Written to " + out);
+        return report;
+    }
+
+    /** The engine's side of one run: what the child JVM reported and the backup it made (or null). */
+    private record Ours(Sample sample, String backupId) {
+    }
+
+    @FunctionalInterface
+    private interface Side {
+        Sample run(int index) throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface Once {
+        Sample run() throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface CommandFor {
+        List<String> command(Path target);
+    }
+
+    private Row pair(String key, String path, String theirsCommand, Side ours, Side theirs) throws IOException {
+        List<Sample> oursSamples = new ArrayList<>();
+        List<Sample> theirsSamples = new ArrayList<>();
+        log.println(path + " vs " + theirsCommand + ":");
+        for (int i = 0; i < options.runs(); i++) {
+            Sample o;
+            Sample t;
+            if (i % 2 == 0) {
+                o = ours.run(i);
+                t = theirs.run(i);
+            } else {
+                t = theirs.run(i);
+                o = ours.run(i);
+            }
+            oursSamples.add(o);
+            theirsSamples.add(t);
+            log.printf(Locale.ROOT, "  run %d/%d: ours %s | theirs %.2f s, %.0f MB/s%n", i + 1, options.runs(),
+                    describe(o, data.bytes()), t.seconds(), data.bytes() / 1e6 / t.seconds());
+        }
+        return new Row(key, path, theirsCommand, data.bytes(), oursSamples, theirsSamples);
+    }
+
+    private Row single(String key, String path, long payload, Once ours) throws IOException {
+        log.println(path + ":");
+        Sample o = ours.run();
+        log.printf(Locale.ROOT, "  ours %s%n", describe(o, payload));
+        return new Row(key, path, null, payload, List.of(o), List.of());
+    }
+
+    private static String describe(Sample s, long payload) {
+        return String.format(Locale.ROOT, "%.2f s, %.0f MB/s (engine call %.2f s, CPU %.1f s, GC %d ms, peak RSS %d MiB)",
+                s.seconds(), payload / 1e6 / s.seconds(), s.operationSeconds(), s.cpuMillis() / 1e3, s.gcMillis(),
+                s.peakRssKb() / 1024);
+    }
+
+    /** Restores {@code backupId} into a fresh {@code restore-ours/data}; the first run checks the tree. */
+    private Sample oursRestore(long serverId, String backupId, int index) throws IOException {
+        Path parent = run.resolve("restore-ours");
+        Trees.delete(parent);
+        Path target = parent.resolve(Runner.ROOT);
+        Sample sample = ours("restore", target, serverId, "--backup", backupId).sample();
+        if (index == 0) {
+            check("ours", target);
+        }
+        Trees.delete(parent);
+        return sample;
+    }
+
+    private Sample theirsRestore(int index, CommandFor command) throws IOException {
+        Path parent = run.resolve("restore-theirs");
+        Trees.delete(parent);
+        Files.createDirectories(parent);
+        TimedProcess.Result r = timed(command.command(parent), run);
+        if (index == 0) {
+            check("theirs", parent.resolve(data.data().getFileName().toString()));
+        }
+        Trees.delete(parent);
+        return Sample.theirs(r.seconds(), -1);
+    }
+
+    private void check(String side, Path restored) throws IOException {
+        Trees.Count count = Files.isDirectory(restored) ? Trees.count(restored) : new Trees.Count(0, 0);
+        if (count.files() != data.files() || count.bytes() != data.bytes()) {
+            throw new IllegalStateException(String.format(Locale.ROOT,
+                    "The restore of %s in '%s' has %d files and %d bytes, the data set %d files and %d bytes",
+                    side, restored, count.files(), count.bytes(), data.files(), data.bytes()));
+        }
+    }
+
+    /** Runs {@link Runner} in a child JVM and reads its result line. */
+    private Ours ours(String operation, Path root, long serverId, String... extra) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + options.heap(),
+                "-cp", options.classpath(),
+                Runner.class.getName(), operation,
+                "--state", state.toString(),
+                "--root", root.toString(),
+                "--server", Long.toString(serverId)));
+        command.addAll(List.of(extra));
+        TimedProcess.Result r = TimedProcess.run(command, run, true, TIMEOUT, live);
+        Map<String, String> result = parseResult(r);
+        long peak = Math.max(r.peakRssKb(), Long.parseLong(result.getOrDefault("vmhwm-kb", "-1")));
+        Sample sample = new Sample(r.seconds(), Long.parseLong(result.get("op-nanos")) / 1e9, peak,
+                Long.parseLong(result.getOrDefault("cpu-ms", "-1")), Long.parseLong(result.getOrDefault("gc-ms", "-1")),
+                Long.parseLong(result.getOrDefault("archive-bytes", "-1")));
+        if (operation.equals("backup") && result.get("backup-id") == null) {
+            throw new IllegalStateException("The engine's JVM reported no backup id: '" + r.stdout().strip() + "'");
+        }
+        return new Ours(sample, result.get("backup-id"));
+    }
+
+    private static Map<String, String> parseResult(TimedProcess.Result r) {
+        String last = null;
+        for (String line : r.stdout().split("\n")) {
+            if (line.startsWith("RESULT")) {
+                last = line;
+            }
+        }
+        if (last == null) {
+            throw new IllegalStateException("The engine's JVM printed no RESULT line; stdout: '" + r.stdout().strip()
+                    + "', stderr: '" + r.stderr().strip() + "'");
+        }
+        Map<String, String> values = new HashMap<>();
+        for (String field : last.substring("RESULT".length()).trim().split(" ")) {
+            int eq = field.indexOf('=');
+            if (eq > 0) {
+                values.put(field.substring(0, eq), field.substring(eq + 1));
+            }
+        }
+        if (!values.containsKey("op-nanos")) {
+            throw new IllegalStateException("The engine's JVM reported no op-nanos: '" + last + "'");
+        }
+        return values;
+    }
+
+    private TimedProcess.Result timed(List<String> command, Path directory) throws IOException {
+        return TimedProcess.run(command, directory, false, TIMEOUT, live);
+    }
+
+    private void requireTools() {
+        for (String tool : List.of("tar", "zstd", "bash")) {
+            if (!onPath(tool)) {
+                throw new IllegalStateException("'" + tool + "' is not installed (apt-get install -y " + tool + ")");
+            }
+        }
+    }
+
+    private boolean sftpWanted() {
+        boolean available = OpenSshServer.isAvailable() && SshClient.isAvailable();
+        return switch (options.sftp()) {
+            case NO -> false;
+            case AUTO -> {
+                if (!available) {
+                    log.println("OpenSSH (sshd, ssh, ssh-keygen) is not installed: skipping the SFTP pairs");
+                }
+                yield available;
+            }
+            case YES -> {
+                if (!available) {
+                    throw new IllegalStateException("--sftp yes needs /usr/sbin/sshd, /usr/bin/ssh and /usr/bin/ssh-keygen "
+                            + "(apt-get install -y openssh-server openssh-client)");
+                }
+                yield true;
+            }
+        };
+    }
+
+    static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Bytes the benchmark needs in {@code work}: missing data sets, two archives and a restore, or the RSS check. */
+    private long needed(Path work) {
+        long size = options.size();
+        long rss = options.rssCheck();
+        long need = DataSet.exists(work, size, options.seed()) ? 0 : size;
+        long main = 3 * size;
+        long check = rss == 0 ? 0 : rss + (rss == size || DataSet.exists(work, rss, options.seed()) ? 0 : rss);
+        return (long) ((need + Math.max(main, check)) * 1.15); // small files round up to 4 KiB blocks
+    }
+
+    /** Stops every child process and sshd and deletes the run directory (and the data sets if asked); once. */
+    private synchronized void cleanup(Throwable failure) {
+        if (cleanedUp) {
+            return;
+        }
+        cleanedUp = true;
+        for (ProcessHandle handle : List.copyOf(live)) {
+            TimedProcess.kill(handle);
+        }
+        OpenSshServer server = sshd;
+        if (server != null) {
+            try {
+                server.close();
+            } catch (IOException | RuntimeException e) {
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                } else {
+                    System.err.println("Cannot stop " + server + ": " + e);
+                }
+            }
+        }
+        if (run != null) {
+            Trees.deleteQuietly(run, failure);
+        }
+        if (options.deleteData()) {
+            for (Path dataSet : dataSets) {
+                Trees.deleteQuietly(dataSet, failure);
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.backupkit.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The machine the benchmark ran on, as label/value pairs for the report. */
+final class Machine {
+    private Machine() {
+    }
+
+    /** The 1, 5 and 15 minute load averages, from /proc/loadavg. */
+    static String loadAverage() {
+        String text = read(Path.of("/proc/loadavg"));
+        String[] parts = text.split("\\s+");
+        return parts.length >= 3 ? parts[0] + " " + parts[1] + " " + parts[2] : text;
+    }
+
+    /** The machine; {@code loadBefore} is the load average when the benchmark started. */
+    static Map<String, String> describe(String loadBefore) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("CPU", cpuModel() + " (nproc " + Runtime.getRuntime().availableProcessors() + ")");
+        m.put("memory", memory());
+        m.put("OS", osName() + ", kernel " + read(Path.of("/proc/sys/kernel/osrelease")));
+        m.put("JDK", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.runtime.version"));
+        m.put("OpenSSH", firstLine(List.of("ssh", "-V")));
+        m.put("tar", firstLine(List.of("tar", "--version")));
+        m.put("zstd", firstLine(List.of("zstd", "--version")));
+        m.put("load average", "before " + loadBefore + ", after " + loadAverage()
+                + " (1, 5, 15 min; anything else running shares the cores)");
+        return m;
+    }
+
+    private static String cpuModel() {
+        for (String line : lines(Path.of("/proc/cpuinfo"))) {
+            if (line.startsWith("model name")) {
+                return line.substring(line.indexOf(':') + 1).strip();
+            }
+        }
+        return "unknown CPU";
+    }
+
+    private static String memory() {
+        for (String line : lines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemTotal:")) {
+                long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                return String.format(Locale.ROOT, "%.1f GiB", kb / 1024.0 / 1024.0);
+            }
+        }
+        return "unknown";
+    }
+
+    private static String osName() {
+        for (String line : lines(Path.of("/etc/os-release"))) {
+            if (line.startsWith("PRETTY_NAME=")) {
+                return line.substring("PRETTY_NAME=".length()).replace("\"", "");
+            }
+        }
+        return System.getProperty("os.name");
+    }
+
+    private static String firstLine(List<String> command) {
+        if (!Benchmark.onPath(command.get(0))) {
+            return "not installed";
+        }
+        Commands.Result r = Commands.run(Duration.ofSeconds(10), command);
+        String text = (r.stdout() + "\n" + r.stderr()).strip();
+        // zstd decorates its version line with asterisks
+        return text.isEmpty() ? "unknown" : text.lines().findFirst().orElse("unknown").replace("***", "").strip();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file);
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}

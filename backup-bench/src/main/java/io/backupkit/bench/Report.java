@@ -1,0 +1,148 @@
+package io.backupkit.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import io.backupkit.bench.Measurements.Row;
+import io.backupkit.bench.Measurements.Sample;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The benchmark's result: its rows and their Markdown report.
+ *
+ * @param rows every measured path, in the order of the report
+ * @param markdown the report
+ */
+record Report(List<Row> rows, String markdown) {
+    Report {
+        rows = List.copyOf(rows);
+        requireNonNull(markdown, "markdown is null");
+    }
+
+    /** The row with {@code key} ({@code backup-local}, {@code restore-sftp}, ...). */
+    Optional<Row> row(String key) {
+        return rows.stream().filter(r -> r.key().equals(key)).findFirst();
+    }
+
+    static Report create(Options options, Map<String, String> machine, DataSet data, String fileSystem, Path work,
+            String sshTemplate, List<Row> rows) {
+        StringBuilder md = new StringBuilder();
+        md.append("# backupkit benchmark\n\n");
+        Options defaults = Options.defaults();
+        String args = String.format(Locale.ROOT, "--size %s --runs %d --rss-check %s --heap %s", compact(options.size()),
+                options.runs(), options.rssCheck() == 0 ? "off" : compact(options.rssCheck()), options.heap());
+        boolean standard = options.size() == defaults.size() && options.runs() == defaults.runs()
+                && options.rssCheck() == defaults.rssCheck() && options.heap().equals(defaults.heap());
+        md.append("Measured ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(" by `io.backupkit.bench.Benchmark` (`")
+                .append(args).append("`); reproduce with `mvn -B -q install -DskipTests && mvn -B -q -pl backup-bench exec:exec@bench")
+                .append(standard ? "" : " -Dbench.args=\"" + args + "\"").append("`.\n\n");
+
+        md.append("## Machine\n\n| | |\n|---|---|\n");
+        machine.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(cell(v)).append(" |\n"));
+        md.append("| work directory | `").append(work).append("` (").append(fileSystem)
+                .append("): data sets, archives, restores and the sshd's directory |\n");
+        md.append("| data set | ").append(data.describe()).append(" |\n");
+        md.append("| engine JVM | `java -Xmx").append(options.heap())
+                .append("`, a fresh JVM per run (`io.backupkit.bench.Runner`), sshj with the JDK's crypto |\n\n");
+
+        md.append("## Results\n\n");
+        md.append(String.format(Locale.ROOT, "MB/s = 10^6 payload bytes (the data set's %,d bytes) per second of wall "
+                + "time, whole process: ours is a fresh JVM (start, engine build, the operation, exit), theirs the "
+                + "shell pipeline. Median of %d run%s, ours and theirs alternating which goes first; warm page cache; "
+                + "archives deleted between runs and restores into a fresh directory, outside the timing. SSH runs go "
+                + "to an OpenSSH sshd on 127.0.0.1 that shares the cores with the client. Peak RSS: VmHWM of the "
+                + "engine's JVM, the highest of the runs.%n%n", data.bytes(), options.runs(), options.runs() == 1 ? "" : "s"));
+        md.append("| path | ours MB/s | theirs MB/s | ratio (ours / theirs) | our peak RSS |\n");
+        md.append("|---|---:|---:|---:|---:|\n");
+        for (Row row : rows) {
+            md.append("| ").append(row.path());
+            if (row.theirsCommand() != null) {
+                md.append(" vs `").append(row.theirsCommand().replace("|", "\\|")).append('`');
+            }
+            md.append(" | ").append(mbps(row.oursMbps()));
+            md.append(" | ").append(row.theirs().isEmpty() ? "-" : mbps(row.theirsMbps()));
+            md.append(" | ").append(row.theirs().isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f", row.ratio()));
+            md.append(" | ").append(mib(row.oursPeakRssKb())).append(" |\n");
+        }
+        md.append('\n');
+        Optional<Row> base = rows.stream().filter(r -> r.key().equals("backup-local")).findFirst();
+        Optional<Row> large = rows.stream().filter(r -> r.key().equals("backup-local-rss")).findFirst();
+        if (base.isPresent() && large.isPresent()) {
+            md.append(String.format(Locale.ROOT, "Peak RSS of the engine's JVM for an uncompressed local backup: %s for "
+                    + "%s, %s for %s (x%.2f for x%.1f the data).%n%n",
+                    mib(base.get().oursPeakRssKb()), Options.human(base.get().payload()), mib(large.get().oursPeakRssKb()),
+                    Options.human(large.get().payload()),
+                    large.get().oursPeakRssKb() / (double) base.get().oursPeakRssKb(),
+                    large.get().payload() / (double) base.get().payload()));
+        }
+        rows.stream().filter(r -> r.key().equals("backup-local-zstd")).findFirst().ifPresent(r -> md.append(String.format(
+                Locale.ROOT, "zstd compression ratio: ours %.2f, theirs %.2f.%n%n",
+                r.payload() / median(r.ours(), Sample::archiveBytes), r.payload() / median(r.theirs(), Sample::archiveBytes))));
+
+        md.append("## Where our time goes\n\n");
+        md.append("Medians per path. \"Engine call\" is `engine.backup`/`engine.restore` alone, measured inside the "
+                + "child JVM; the rest of the whole-process time is JVM start, engine build (state, module and "
+                + "transport discovery) and exit. CPU is the JVM's user + system time: above the wall time means "
+                + "more than one core busy.\n\n");
+        md.append("| path | whole process s | engine call s | engine call MB/s | rest s | CPU s | GC ms | archive bytes |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Row row : rows) {
+            double whole = median(row.ours(), Sample::seconds);
+            double call = median(row.ours(), Sample::operationSeconds);
+            double archive = median(row.ours(), Sample::archiveBytes);
+            md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %s | %.2f | %.1f | %.0f | %s |%n", row.path(), whole,
+                    call, mbps(row.oursOperationMbps()), whole - call, median(row.ours(), Sample::cpuMillis) / 1e3,
+                    median(row.ours(), Sample::gcMillis), archive < 0 ? "-" : String.format(Locale.ROOT, "%,.0f", archive)));
+        }
+        md.append('\n');
+
+        md.append("## Every run\n\n| path | run | ours s | ours peak RSS | theirs s |\n|---|---:|---:|---:|---:|\n");
+        for (Row row : rows) {
+            for (int i = 0; i < row.ours().size(); i++) {
+                Sample o = row.ours().get(i);
+                md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %s | %s |%n", row.path(), i + 1, o.seconds(),
+                        mib(o.peakRssKb()), i < row.theirs().size()
+                                ? String.format(Locale.ROOT, "%.2f", row.theirs().get(i).seconds()) : "-"));
+            }
+        }
+        md.append('\n');
+
+        md.append("## Their commands\n\nRun in the data set's directory (`DIR` = `data`); the SSH ones through "
+                + "`bash -c` with `set -o pipefail`.\n\n");
+        rows.stream().filter(r -> r.theirsCommand() != null)
+                .forEach(r -> md.append("- ").append(r.path()).append(": `").append(r.theirsCommand()).append("`\n"));
+        if (sshTemplate != null) {
+            md.append("\n`ssh ... HOST` in full (a client key of its own, the sshd's host key alone in its known_hosts):\n\n");
+            md.append("```\n").append(sshTemplate).append("\n```\n");
+        }
+        return new Report(rows, md.toString());
+    }
+
+    private static double median(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> value) {
+        return Measurements.median(samples, value);
+    }
+
+    private static String mbps(double value) {
+        if (Double.isNaN(value)) {
+            return "-";
+        }
+        return value >= 10 ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    private static String mib(long kb) {
+        return kb < 0 ? "-" : String.format(Locale.ROOT, "%d MiB", Math.round(kb / 1024.0));
+    }
+
+    private static String compact(long bytes) {
+        return Options.human(bytes).replace(" GiB", "g").replace(" MiB", "m").replace(" KiB", "k").replace(" B", "");
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|");
+    }
+}

@@ -1,0 +1,135 @@
+package io.backupkit.bench;
+
+import io.backupkit.api.CompletedBackup;
+import io.backupkit.api.ContentInfo;
+import io.backupkit.api.OperationInfo;
+import io.backupkit.api.Status;
+import io.backupkit.core.BackupEngine;
+import io.backupkit.core.Compression;
+import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The engine's side of one measurement, run by {@link Benchmark} in a child JVM of its own so that the
+ * JVM's peak RSS is the engine's:
+ *
+ * <pre>
+ * Runner backup  --state DIR --root DIR --server ID --compression NONE|ZSTD
+ * Runner restore --state DIR --root DIR --server ID --backup BACKUP_ID
+ * </pre>
+ *
+ * The {@code files} module has one root, {@code data}, at {@code --root}: the data set for a backup, the
+ * restore target for a restore. The last line on stdout is {@code RESULT key=value ...}: the engine
+ * call's wall time, the backup's id and archive size, and the JVM's VmHWM, CPU and GC time at the end.
+ * A failure prints its message on stderr and exits with 2.
+ */
+public final class Runner {
+    /** The files module's root name in every benchmark backup. */
+    static final String ROOT = "data";
+
+    private Runner() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            System.out.println(run(List.of(args)));
+        } catch (Exception | Error e) {
+            System.err.println("Runner failed: " + e);
+            e.printStackTrace();
+            System.exit(2);
+        }
+    }
+
+    static String run(List<String> args) throws IOException {
+        if (args.isEmpty() || !(args.get(0).equals("backup") || args.get(0).equals("restore"))) {
+            throw new IllegalArgumentException("The first argument must be 'backup' or 'restore' (got " + args + ")");
+        }
+        String operation = args.get(0);
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i + 1 < args.size(); i += 2) {
+            options.put(args.get(i), args.get(i + 1));
+        }
+        Path state = Path.of(required(options, "--state"));
+        Path root = Path.of(required(options, "--root"));
+        long serverId = Long.parseLong(required(options, "--server"));
+        Compression compression = Compression.valueOf(options.getOrDefault("--compression", "NONE"));
+
+        Map<String, String> result = new java.util.LinkedHashMap<>();
+        try (BackupEngine engine = BackupEngine.builder()
+                .stateDirectory(state)
+                .device("bench-device", "backupkit-bench", "BENCH-0001", "0")
+                .compression(compression)
+                .moduleConfig("files", Map.of("root." + ROOT, root.toString()))
+                .build()) {
+            long started = System.nanoTime();
+            if (operation.equals("backup")) {
+                CompletedBackup backup = engine.backup(serverId, "bench", "backupkit benchmark", ContentInfo.everything());
+                long nanos = System.nanoTime() - started;
+                if (backup.status() != Status.COMPLETED) {
+                    throw new IllegalStateException("Backup '" + backup.id() + "' ended " + backup.status().wire());
+                }
+                result.put("op-nanos", Long.toString(nanos));
+                result.put("backup-id", backup.id());
+                result.put("archive-bytes", Long.toString(backup.size()));
+            } else {
+                String backupId = required(options, "--backup");
+                OperationInfo info = engine.restore(serverId, backupId, null);
+                long nanos = System.nanoTime() - started;
+                if (info.status() != Status.COMPLETED) {
+                    throw new IllegalStateException("Restore of backup '" + backupId + "' ended " + info.status().wire()
+                            + ": " + info.statusMessage());
+                }
+                result.put("op-nanos", Long.toString(nanos));
+            }
+        }
+        result.put("vmhwm-kb", Long.toString(vmHwmKb(Path.of("/proc/self/status"))));
+        result.put("cpu-ms", Long.toString(cpuMillis()));
+        long gcMillis = 0;
+        long gcCount = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcMillis += Math.max(0, gc.getCollectionTime());
+            gcCount += Math.max(0, gc.getCollectionCount());
+        }
+        result.put("gc-ms", Long.toString(gcMillis));
+        result.put("gc-count", Long.toString(gcCount));
+        StringBuilder line = new StringBuilder("RESULT");
+        result.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+        return line.toString();
+    }
+
+    /** VmHWM (peak resident set) in KiB from a {@code /proc/<pid>/status} file; -1 when unreadable. */
+    static long vmHwmKb(Path status) {
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.substring("VmHWM:".length()).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process is gone, or this is not Linux
+        }
+        return -1;
+    }
+
+    private static long cpuMillis() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime() / 1_000_000;
+        }
+        return -1;
+    }
+
+    private static String required(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "Missing option '%s'", name));
+        }
+        return value;
+    }
+}

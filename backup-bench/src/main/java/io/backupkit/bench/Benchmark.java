@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * side, in one run. Run it with
  *
  * <pre>
- * mvn -B -q install -DskipTests &amp;&amp; mvn -B -q -pl backup-bench exec:exec@bench [-Dbench.args="--size 1g --runs 3"]
+ * mvn -B -q install -DskipTests -DskipITs &amp;&amp; mvn -B -q -pl backup-bench exec:exec@bench [-Dbench.args="--size 1g --runs 3"]
  * </pre>
  *
  * <p>Pairs (ours vs theirs), each {@code --runs} times, alternating which side goes first:

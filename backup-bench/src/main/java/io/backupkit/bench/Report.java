@@ -39,7 +39,7 @@ record Report(List<Row> rows, String markdown) {
         boolean standard = options.size() == defaults.size() && options.runs() == defaults.runs()
                 && options.rssCheck() == defaults.rssCheck() && options.heap().equals(defaults.heap());
         md.append("Measured ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(" by `io.backupkit.bench.Benchmark` (`")
-                .append(args).append("`); reproduce with `mvn -B -q install -DskipTests && mvn -B -q -pl backup-bench exec:exec@bench")
+                .append(args).append("`); reproduce with `mvn -B -q install -DskipTests -DskipITs && mvn -B -q -pl backup-bench exec:exec@bench")
                 .append(standard ? "" : " -Dbench.args=\"" + args + "\"").append("`.\n\n");
 
         md.append("## Machine\n\n| | |\n|---|---|\n");

@@ -570,7 +570,14 @@ public final class FilesModule implements BackupModule {
         try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             InputStream in = entries.content();
-            written = in.transferTo(out);
+            // transferTo moves 8 KiB at a time; large files go much faster in large chunks
+            byte[] buffer = new byte[(int) Math.min(Math.max(entry.size(), 1), 1 << 18)];
+            written = 0;
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                out.write(buffer, 0, n);
+                written += n;
+            }
         }
         if (written != entry.size()) {
             throw new IOException("Entry '" + entry.name() + "' of module '" + NAME + "' has " + written

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import com.fasterxml.jackson.core.JsonToken;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -41,7 +42,104 @@ public final class ArchiveReader implements AutoCloseable {
         public static final Limits DEFAULT = new Limits(10_000_000, Long.MAX_VALUE);
     }
 
+    /** An entry as it was read: what the manifest must agree with. */
     private record Seen(String name, boolean directory, long size, String sha256) {
+    }
+
+    /**
+     * The entries read, in order, spooled to a temporary file: the manifest comes last and is checked
+     * against them in one pass, without holding every entry of a large archive in memory.
+     */
+    private static final class SeenSpool implements AutoCloseable {
+        private final java.nio.file.Path directory;
+        private java.nio.file.Path file;
+        private java.io.DataOutputStream out;
+        private java.io.DataInputStream in;
+        private int pendingType = -2; // -2: nothing peeked
+        private String pendingName;
+
+        SeenSpool(java.nio.file.Path directory) {
+            this.directory = directory;
+        }
+
+        private java.io.DataOutputStream out() throws IOException {
+            if (out == null) {
+                file = directory == null ? java.nio.file.Files.createTempFile("backupkit-seen-", ".bin")
+                        : java.nio.file.Files.createTempFile(directory, "backupkit-seen-", ".bin");
+                out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
+                        java.nio.file.Files.newOutputStream(file), 1 << 16));
+            }
+            return out;
+        }
+
+        void module(String name) throws IOException {
+            out().writeByte('M');
+            out.writeUTF(name);
+        }
+
+        void entry(Seen s) throws IOException {
+            out().writeByte('E');
+            out.writeUTF(s.name());
+            out.writeBoolean(s.directory());
+            out.writeLong(s.size());
+            out.writeUTF(s.sha256() == null ? "" : s.sha256());
+        }
+
+        /** Switches from writing to reading. */
+        void rewind() throws IOException {
+            out();
+            out.close();
+            in = new java.io.DataInputStream(new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file),
+                    1 << 16));
+        }
+
+        private void peek() throws IOException {
+            if (pendingType == -2) {
+                pendingType = in.read();
+                if (pendingType == 'M') {
+                    pendingName = in.readUTF();
+                }
+            }
+        }
+
+        /** The module whose entries come next, or null when an entry or the end comes next. */
+        String nextModule() throws IOException {
+            peek();
+            return pendingType == 'M' ? pendingName : null;
+        }
+
+        void takeModule() {
+            pendingType = -2;
+        }
+
+        /** The next entry of the current module, or null when a module or the end comes next. */
+        Seen nextEntry() throws IOException {
+            peek();
+            if (pendingType != 'E') {
+                return null;
+            }
+            pendingType = -2;
+            String name = in.readUTF();
+            boolean directory = in.readBoolean();
+            long size = in.readLong();
+            String sha = in.readUTF();
+            return new Seen(name, directory, size, sha.isEmpty() ? null : sha);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                if (in != null) {
+                    in.close();
+                } else if (out != null) {
+                    out.close();
+                }
+            } finally {
+                if (file != null) {
+                    java.nio.file.Files.deleteIfExists(file);
+                }
+            }
+        }
     }
 
     private final ObjectMapper json = new ObjectMapper();
@@ -53,7 +151,7 @@ public final class ArchiveReader implements AutoCloseable {
     private final Set<String> headerModules = new HashSet<>();
     private final Set<String> finishedModules = new HashSet<>();
     private final List<String> moduleOrder = new ArrayList<>();
-    private final java.util.Map<String, List<Seen>> seen = new java.util.HashMap<>();
+    private final SeenSpool seen;
     private TarArchiveEntry pending;
     private String currentModule;
     private Source source;
@@ -62,6 +160,13 @@ public final class ArchiveReader implements AutoCloseable {
     private JsonNode header;
 
     public ArchiveReader(InputStream source, Limits limits, Cancellation cancellation) throws IOException {
+        this(source, limits, cancellation, null);
+    }
+
+    /** As above, spooling what it read in {@code spoolDirectory} (null: the system's temporary directory). */
+    public ArchiveReader(InputStream source, Limits limits, Cancellation cancellation, java.nio.file.Path spoolDirectory)
+            throws IOException {
+        this.seen = new SeenSpool(spoolDirectory);
         this.limits = limits;
         this.cancellation = cancellation;
         this.raw = new Hashing(source, archiveDigest);
@@ -133,7 +238,7 @@ public final class ArchiveReader implements AutoCloseable {
             throw integrity("Module '" + module + "' appears in more than one part of the archive");
         }
         moduleOrder.add(module);
-        seen.put(module, new ArrayList<>());
+        seen.module(module);
         currentModule = module;
         source = new Source(module);
         return module;
@@ -159,8 +264,13 @@ public final class ArchiveReader implements AutoCloseable {
         if (manifestEntry == null || !manifestEntry.getName().equals(ArchiveWriter.MANIFEST)) {
             throw integrity("The archive ends without its '" + ArchiveWriter.MANIFEST + "'");
         }
-        JsonNode manifest = readJson(manifestEntry);
-        verify(manifest);
+        checkHeaderChecksum(manifestEntry);
+        verify(new FilterInputStream(tar) {
+            @Override
+            public void close() {
+                // the tar stream stays open
+            }
+        });
         if (nextTarEntry() != null) {
             throw integrity("The archive has entries after its '" + ArchiveWriter.MANIFEST + "'");
         }
@@ -173,27 +283,66 @@ public final class ArchiveReader implements AutoCloseable {
         return next != null && !next.getName().equals(ArchiveWriter.MANIFEST);
     }
 
-    private void verify(JsonNode manifest) {
-        JsonNode modules = manifest.path("modules");
-        for (Iterator<String> names = modules.fieldNames(); names.hasNext(); ) {
-            String module = names.next();
-            if (!seen.containsKey(module) && !modules.path(module).path("entries").isEmpty()) {
-                throw integrity("Module '" + module + "' is in the manifest but not in the archive");
+    /** Reads the manifest as a stream and checks it against the entries read, in one pass. */
+    private void verify(InputStream manifestJson) throws IOException {
+        seen.rewind();
+        try (com.fasterxml.jackson.core.JsonParser p = json.getFactory().createParser(manifestJson)) {
+            expect(p.nextToken() == JsonToken.START_OBJECT);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (!field.equals("modules")) {
+                    p.skipChildren();
+                    continue;
+                }
+                expect(value == JsonToken.START_OBJECT);
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    verifyModule(p, p.currentName());
+                }
             }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw integrity("'" + ArchiveWriter.MANIFEST + "' is not valid JSON");
         }
-        for (String module : moduleOrder) {
-            JsonNode listed = modules.path(module).path("entries");
-            if (!listed.isArray()) {
-                throw integrity("Module '" + module + "' is in the archive but not in the manifest");
+        String left = seen.nextModule();
+        if (left != null) {
+            throw integrity("Module '" + left + "' is in the archive but not in the manifest");
+        }
+        if (seen.nextEntry() != null) {
+            throw integrity("The archive's entries do not match its manifest");
+        }
+    }
+
+    private void verifyModule(com.fasterxml.jackson.core.JsonParser p, String module) throws IOException {
+        expect(p.nextToken() == JsonToken.START_OBJECT);
+        String next = seen.nextModule();
+        boolean present = module.equals(next);
+        if (present) {
+            seen.takeModule();
+        } else if (moduleOrder.contains(module)) {
+            throw integrity("Module '" + next + "' is in the archive but not in the manifest");
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (!field.equals("entries") || value != JsonToken.START_ARRAY) {
+                p.skipChildren();
+                continue;
             }
-            List<Seen> actual = seen.get(module);
-            java.util.Map<String, JsonNode> byName = new java.util.HashMap<>();
-            listed.forEach(e -> byName.put(e.path("name").asText(), e));
-            for (Seen s : actual) {
-                JsonNode expected = byName.remove(s.name());
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+                JsonNode expected = p.readValueAsTree();
+                if (!present) {
+                    throw integrity("Module '" + module + "' is in the manifest but not in the archive");
+                }
+                String name = expected.path("name").asText();
+                Seen s = seen.nextEntry();
+                if (s == null) {
+                    throw integrity("Entry '" + name + "' of module '" + module
+                            + "' is in the manifest but missing from the archive");
+                }
                 String what = "Entry '" + s.name() + "' of module '" + module + "'";
-                if (expected == null) {
-                    throw integrity(what + " is not in the manifest");
+                if (!s.name().equals(name)) {
+                    throw integrity(what + " is not in the manifest where it stands (the manifest lists '" + name
+                            + "' there)");
                 }
                 if (expected.path("directory").asBoolean(false) != s.directory()) {
                     throw integrity(what + " has another type than the manifest says");
@@ -211,10 +360,18 @@ public final class ArchiveReader implements AutoCloseable {
                     }
                 }
             }
-            if (!byName.isEmpty()) {
-                throw integrity("Entry '" + byName.keySet().iterator().next() + "' of module '" + module
-                        + "' is in the manifest but missing from the archive");
+        }
+        if (present) {
+            Seen extra = seen.nextEntry();
+            if (extra != null) {
+                throw integrity("Entry '" + extra.name() + "' of module '" + module + "' is not in the manifest");
             }
+        }
+    }
+
+    private static void expect(boolean condition) {
+        if (!condition) {
+            throw integrity("'" + ArchiveWriter.MANIFEST + "' does not have the manifest's shape");
         }
     }
 
@@ -253,7 +410,7 @@ public final class ArchiveReader implements AutoCloseable {
     }
 
     /** The checks every module entry passes before a module sees it. */
-    private Entry check(TarArchiveEntry entry, String module, Set<String> names) {
+    private Entry check(TarArchiveEntry entry, String module, NameSet names) {
         String full = entry.getName();
         String what = "Entry '" + full + "'";
         checkHeaderChecksum(entry);
@@ -335,18 +492,22 @@ public final class ArchiveReader implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        tar.close();
+        try {
+            tar.close();
+        } finally {
+            seen.close();
+        }
     }
 
     /** The entries of one module's section; reading past the section's end gives null. */
     private final class Source implements EntrySource {
         private final String module;
-        private final Set<String> names;
+        private final NameSet names;
         private Content current;
 
         Source(String module) {
             this.module = module;
-            this.names = seenNames(module);
+            this.names = new NameSet();
         }
 
         @Override
@@ -380,18 +541,13 @@ public final class ArchiveReader implements AutoCloseable {
         private void finishCurrent() throws IOException {
             if (current != null) {
                 current.drain();
-                seen.get(module).add(new Seen(current.entry.name(), current.entry.directory(), current.read,
+                seen.entry(new Seen(current.entry.name(), current.entry.directory(), current.read,
                         current.entry.directory() ? null : Digests.hex(current.digest)));
                 current = null;
             }
         }
     }
 
-    private Set<String> seenNames(String module) {
-        Set<String> names = new HashSet<>();
-        seen.get(module).forEach(s -> names.add(s.name()));
-        return names;
-    }
 
     /** The content of one entry, hashed as it is read. Closing it does nothing. */
     private final class Content extends InputStream {

@@ -1,12 +1,12 @@
 package io.backupkit.core.internal.archive;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backupkit.core.Compression;
 import io.backupkit.spi.Cancellation;
 import io.backupkit.spi.Entry;
 import io.backupkit.spi.EntrySink;
+import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Date;
-import java.util.HashSet;
-import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -49,7 +47,9 @@ public final class ArchiveWriter implements AutoCloseable {
     private final TarArchiveOutputStream tar;
     private final Cancellation cancellation;
     private final Progress progress;
-    private final ObjectNode manifest = json.createObjectNode();
+    private final Path manifestFile;
+    private final com.fasterxml.jackson.core.JsonGenerator manifest;
+    private boolean moduleOpen;
     private final byte[] buffer = new byte[BUFFER];
     private boolean finished;
 
@@ -77,6 +77,12 @@ public final class ArchiveWriter implements AutoCloseable {
 
     public ArchiveWriter(OutputStream target, Compression compression, Cancellation cancellation, Progress progress)
             throws IOException {
+        this(target, compression, cancellation, progress, null);
+    }
+
+    /** As above, spooling the manifest in {@code spoolDirectory} (null: the system's temporary directory). */
+    public ArchiveWriter(OutputStream target, Compression compression, Cancellation cancellation, Progress progress,
+            Path spoolDirectory) throws IOException {
         this.cancellation = cancellation;
         this.progress = progress;
         this.counting = new Counting(target, archiveDigest);
@@ -87,8 +93,14 @@ public final class ArchiveWriter implements AutoCloseable {
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         tar.setAddPaxHeadersForNonAsciiNames(true);
-        manifest.put("format", FORMAT);
-        manifest.putObject("modules");
+        // the manifest grows with the entries: it is spooled to a temporary file, not held in memory
+        manifestFile = spoolDirectory == null ? Files.createTempFile("backupkit-manifest-", ".json")
+                : Files.createTempFile(spoolDirectory, "backupkit-manifest-", ".json");
+        manifest = json.getFactory().createGenerator(new BufferedOutputStream(Files.newOutputStream(manifestFile),
+                1 << 16));
+        manifest.writeStartObject();
+        manifest.writeNumberField("format", FORMAT);
+        manifest.writeObjectFieldStart("modules");
     }
 
     /** Writes the header; call it first. */
@@ -96,18 +108,47 @@ public final class ArchiveWriter implements AutoCloseable {
         writeJson(HEADER, header);
     }
 
+    private ModuleSink current;
+
     /** The sink for one module's entries; modules are written one after another. */
-    public ModuleSink module(String module) {
-        ObjectNode section = ((ObjectNode) manifest.get("modules")).putObject(module);
-        return new ModuleSink(module, section);
+    public ModuleSink module(String module) throws IOException {
+        endModule();
+        manifest.writeObjectFieldStart(module);
+        manifest.writeArrayFieldStart("entries");
+        moduleOpen = true;
+        current = new ModuleSink(module);
+        return current;
+    }
+
+    private void endModule() throws IOException {
+        if (moduleOpen) {
+            manifest.writeEndArray();
+            manifest.writeNumberField("count", current.count());
+            manifest.writeNumberField("bytes", current.bytes());
+            manifest.writeEndObject();
+            moduleOpen = false;
+        }
     }
 
     /** Writes the manifest and ends the archive; the target stays open. */
     public void finish() throws IOException {
-        writeJson(MANIFEST, manifest);
+        endModule();
+        manifest.writeEndObject();
+        manifest.writeEndObject();
+        manifest.close();
+        TarArchiveEntry entry = new TarArchiveEntry(MANIFEST);
+        entry.setSize(Files.size(manifestFile));
+        entry.setMode(TarArchiveEntry.DEFAULT_FILE_MODE);
+        entry.setModTime(new Date(0));
+        tar.putArchiveEntry(entry);
+        try (InputStream in = Files.newInputStream(manifestFile)) {
+            in.transferTo(tar);
+        }
+        tar.closeArchiveEntry();
         tar.finish();
         tar.close();
         finished = true;
+        Files.deleteIfExists(manifestFile);
     }
 
     /** Bytes written to the target so far. */
@@ -139,9 +180,11 @@ public final class ArchiveWriter implements AutoCloseable {
         if (!finished) {
             finished = true;
             try {
+                manifest.close();
                 tar.close();
             } finally {
                 async.close(); // stops the writer thread even when tar refuses to finish
+                Files.deleteIfExists(manifestFile);
             }
         }
     }
@@ -149,16 +192,12 @@ public final class ArchiveWriter implements AutoCloseable {
     /** One module's entries; counts and checksums them for the manifest. */
     public final class ModuleSink implements EntrySink {
         private final String module;
-        private final ObjectNode section;
-        private final ArrayNode entries;
-        private final Set<String> names = new HashSet<>();
+        private final NameSet names = new NameSet();
+        private int count;
         private long bytes;
 
-        private ModuleSink(String module, ObjectNode section) {
+        private ModuleSink(String module) {
             this.module = module;
-            this.section = section;
-            this.entries = section.putArray("entries");
-            section.put("count", 0).put("bytes", 0L);
         }
 
         /** Bytes of file content written for this module. */
@@ -168,7 +207,7 @@ public final class ArchiveWriter implements AutoCloseable {
 
         /** Entries written for this module. */
         public int count() {
-            return entries.size();
+            return count;
         }
 
         @Override
@@ -233,14 +272,17 @@ public final class ArchiveWriter implements AutoCloseable {
             return tarEntry;
         }
 
-        private void record(Entry entry, String sha256) {
-            ObjectNode node = entries.addObject().put("name", entry.name());
+        private void record(Entry entry, String sha256) throws IOException {
+            manifest.writeStartObject();
+            manifest.writeStringField("name", entry.name());
             if (entry.directory()) {
-                node.put("directory", true);
+                manifest.writeBooleanField("directory", true);
             } else {
-                node.put("size", entry.size()).put("sha256", sha256);
+                manifest.writeNumberField("size", entry.size());
+                manifest.writeStringField("sha256", sha256);
             }
-            section.put("count", entries.size()).put("bytes", bytes);
+            manifest.writeEndObject();
+            count++;
         }
     }
 

@@ -547,7 +547,7 @@ public final class Operations {
             try (ObjectUpload upload = transport.create(objectName, false)) {
                 Copying copying = new Copying(in, upload.stream());
                 try (ArchiveReader reader = new ArchiveReader(copying, ArchiveReader.Limits.DEFAULT,
-                        io.backupkit.spi.Cancellation.never())) {
+                        io.backupkit.spi.Cancellation.never(), store.spoolDirectory())) {
                     JsonNode header = reader.header();
                     CompletedBackup recorded = ModelTrees.read(header.path("backup"), CompletedBackup.class, false);
                     while (reader.nextModule() != null) {
@@ -942,7 +942,8 @@ public final class Operations {
             String sha256;
             try (ObjectUpload upload = transport.create(sidecar.archive(), false);
                     ArchiveWriter writer = new ArchiveWriter(upload.stream(), compression, operation,
-                            (module, entry, bytes) -> operation.advance(module, bytes, 0, module + ": " + entry))) {
+                            (module, entry, bytes) -> operation.advance(module, bytes, 0, module + ": " + entry),
+                            store.spoolDirectory())) {
                 writer.header(header(record, captured, selected));
                 for (Selected s : selected) {
                     operation.message(s.name(), "Backing up module '" + s.name() + "'");
@@ -1077,7 +1078,8 @@ public final class Operations {
             Map<String, Selected> byName = new LinkedHashMap<>();
             selected.forEach(s -> byName.put(s.name(), s));
             try (InputStream in = new Progressing(ArchiveReader.readAhead(transport.open(sidecar.archive())), operation);
-                    ArchiveReader reader = new ArchiveReader(in, ArchiveReader.Limits.DEFAULT, operation)) {
+                    ArchiveReader reader = new ArchiveReader(in, ArchiveReader.Limits.DEFAULT, operation,
+                            store.spoolDirectory())) {
                 JsonNode header = reader.header();
                 if (!backupId.equals(header.path("backup").path("id").asText())) {
                     throw new BackupException(ErrorCode.INTEGRITY, "The archive of backup '" + backupId

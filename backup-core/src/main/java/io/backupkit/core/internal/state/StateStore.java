@@ -49,6 +49,18 @@ public final class StateStore {
         this.dir = dir;
         this.file = dir.resolve("state.json");
         Files.createDirectories(dir.resolve("keys"));
+        Files.createDirectories(spoolDirectory());
+        // what a crashed run spooled (manifests, lists of entries read) is of no use any more
+        try (java.util.stream.Stream<Path> leftovers = Files.list(spoolDirectory())) {
+            for (Path leftover : leftovers.toList()) {
+                Files.deleteIfExists(leftover);
+            }
+        }
+    }
+
+    /** Where operations spool their bookkeeping (not archive data): emptied at every start. */
+    public Path spoolDirectory() {
+        return dir.resolve("spool");
     }
 
     /** The state, or a new one when there is no file yet. */

@@ -36,7 +36,7 @@ record Options(long size, int runs, Path out, Path work, long rssCheck, String h
             "                     room, else <java.io.tmpdir>/backupkit-bench); data sets are kept and reused",
             "  --rss-check SIZE   one more uncompressed local backup of a data set of SIZE for its peak RSS,",
             "                     or 'off' (default 4g)",
-            "  --heap SIZE        -Xmx of the engine's JVM (default 256m)",
+            "  --heap SIZE        -Xmx of the engine's JVM (default 128m)",
             "  --sftp auto|yes|no the SFTP pairs against a local OpenSSH sshd; auto: when installed (default auto)",
             "  --seed N           the data set's seed (default 20240917)",
             "  --delete-data      delete the data sets at the end instead of keeping them for the next run",
@@ -64,7 +64,7 @@ record Options(long size, int runs, Path out, Path work, long rssCheck, String h
     }
 
     static Options defaults() {
-        return new Options(1L << 30, 3, Path.of("BENCHMARK.md"), null, 4L << 30, "256m", Sftp.AUTO, 20240917L,
+        return new Options(1L << 30, 3, Path.of("BENCHMARK.md"), null, 4L << 30, "128m", Sftp.AUTO, 20240917L,
                 false, System.getProperty("java.class.path"));
     }
 

@@ -1,5 +1,7 @@
 package io.backupkit.bench;
 
+import io.backupkit.testkit.OpenSshServer;
+
 import io.backupkit.api.Server;
 import io.backupkit.bench.Measurements.Row;
 import io.backupkit.bench.Measurements.Sample;

@@ -1,5 +1,7 @@
 package io.backupkit.bench;
 
+import io.backupkit.testkit.Commands;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,8 @@
 package io.backupkit.bench;
 
+import io.backupkit.testkit.OpenSshServer;
+import io.backupkit.testkit.Commands;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;

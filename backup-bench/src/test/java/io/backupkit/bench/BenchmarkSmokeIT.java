@@ -1,5 +1,7 @@
 package io.backupkit.bench;
 
+import io.backupkit.testkit.OpenSshServer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupkit.bench.Measurements.Row;

@@ -1,5 +1,7 @@
 package io.backupkit.transport.sftp;
 
+import io.backupkit.testkit.Commands;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 

@@ -1,5 +1,7 @@
 package io.backupkit.transport.sftp;
 
+import io.backupkit.testkit.OpenSshServer;
+
 import io.backupkit.core.internal.keys.RsaKeys;
 import io.backupkit.spi.Transport;
 import io.backupkit.spi.TransportSettings;

@@ -1,5 +1,7 @@
 package io.backupkit.transport.sftp;
 
+import io.backupkit.testkit.OpenSshServer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

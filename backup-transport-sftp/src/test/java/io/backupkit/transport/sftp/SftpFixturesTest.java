@@ -1,5 +1,8 @@
 package io.backupkit.transport.sftp;
 
+import io.backupkit.testkit.OpenSshServer;
+import io.backupkit.testkit.Commands;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.backupkit.transport.sftp;
+package io.backupkit.testkit;
 
 import static java.util.Objects.requireNonNull;
 
@@ -13,24 +13,24 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs an external command with a deadline and collects its exit code and output (test helper). */
-final class Commands {
+public final class Commands {
     private Commands() {
     }
 
     /** What a finished command left behind; the output is decoded as UTF-8. */
-    record Result(List<String> command, int exitCode, String stdout, String stderr) {
-        Result {
+    public record Result(List<String> command, int exitCode, String stdout, String stderr) {
+        public Result {
             command = List.copyOf(command);
             requireNonNull(stdout, "stdout is null");
             requireNonNull(stderr, "stderr is null");
         }
 
-        boolean succeeded() {
+        public boolean succeeded() {
             return exitCode == 0;
         }
 
         /** Returns this result, or fails with the command's output when it exited non-zero. */
-        Result orThrow() {
+        public Result orThrow() {
             if (exitCode != 0) {
                 throw new IllegalStateException(this.toString());
             }
@@ -44,7 +44,7 @@ final class Commands {
         }
     }
 
-    static Result run(Duration timeout, List<String> command) {
+    public static Result run(Duration timeout, List<String> command) {
         return run(timeout, command, null);
     }
 
@@ -52,7 +52,7 @@ final class Commands {
      * Runs {@code command}, feeding it {@code stdin} (nothing, and a closed stdin, when null). A
      * command still running at the deadline is killed (with its children) and reported as a failure.
      */
-    static Result run(Duration timeout, List<String> command, byte[] stdin) {
+    public static Result run(Duration timeout, List<String> command, byte[] stdin) {
         Process process;
         try {
             process = new ProcessBuilder(command).start();

@@ -1,4 +1,4 @@
-package io.backupkit.bench;
+package io.backupkit.testkit;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
@@ -18,25 +18,32 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /**
- * The real OpenSSH {@code sshd} (Debian {@code openssh-server}) as a child process of the benchmark, on
- * a free port of 127.0.0.1, with its own directory, config, host key (Ed25519) and
- * {@code authorized_keys}. Public-key authentication only, for the current OS user ({@link #user()}),
- * SFTP through {@code internal-sftp}. Copied from the SFTP tests' fixture
- * ({@code backup-transport-sftp/src/test/.../OpenSshServer.java}); the directory lies in the
- * benchmark's work directory so that uploads land on the same file system as the local runs.
+ * The real OpenSSH {@code sshd} (Debian {@code openssh-server}) as a child process of the test, on a
+ * free port of 127.0.0.1, with its own temporary directory, config, host key (Ed25519) and
+ * {@code authorized_keys}: the second tier of the SFTP tests. Public-key authentication only, for the
+ * current OS user ({@link #user()}), SFTP through {@code internal-sftp}.
  *
- * {@link #close()} stops sshd and the session processes it forked, and deletes the directory (with
- * everything uploaded below {@link #dataDirectory()}).
+ * <pre>{@code
+ * OpenSshServer.requireOrSkip();
+ * try (OpenSshServer server = OpenSshServer.start()) {
+ *     server.authorize(Files.readString(clientKeyPub));
+ *     ... connect to 127.0.0.1:server.port() as server.user(), upload below server.dataDirectory() ...
+ * }
+ * }</pre>
+ *
+ * {@link #close()} stops sshd and the session processes it forked, and deletes the temporary
+ * directory (with everything uploaded below {@link #dataDirectory()}).
  */
-final class OpenSshServer implements AutoCloseable {
-    static final Path SSHD = Path.of("/usr/sbin/sshd");
-    static final Path SSH_KEYGEN = Path.of("/usr/bin/ssh-keygen");
+public final class OpenSshServer implements AutoCloseable {
+    public static final Path SSHD = Path.of("/usr/sbin/sshd");
+    public static final Path SSH_KEYGEN = Path.of("/usr/bin/ssh-keygen");
     private static final Path PRIVSEP_DIR = Path.of("/run/sshd");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_LOG_CHARS = 4 << 20;
-    /** Only understood by OpenSSH 9.8 and later; there it must be off, or many quick logins lock us out. */
+    /** Only understood by OpenSSH 9.8 and later; there it must be off, or fault tests lock us out. */
     private static final String PENALTIES_OFF = "PerSourcePenalties no";
 
     private final Path directory;
@@ -61,24 +68,48 @@ final class OpenSshServer implements AutoCloseable {
     }
 
     /** Whether {@code /usr/sbin/sshd} and {@code ssh-keygen} are installed. */
-    static boolean isAvailable() {
+    public static boolean isAvailable() {
         return Files.isExecutable(SSHD) && Files.isExecutable(SSH_KEYGEN);
     }
 
     /**
-     * Starts sshd with its files in a new directory below {@code parent} and waits until it answers
-     * with its SSH banner (fails after 10 s).
+     * Skips the calling test when sshd is not installed, except under {@code CI=true}, where a missing
+     * sshd fails the test: CI installs {@code openssh-server} so that these tests always run there.
      */
-    static OpenSshServer start(Path parent) throws IOException {
+    public static void requireOrSkip() {
+        if (isAvailable()) {
+            return;
+        }
+        String missing = SSHD + " (package openssh-server) is not installed";
+        if ("true".equals(System.getenv("CI"))) {
+            throw new AssertionError(missing + ", and CI=true requires the OpenSSH tests to run");
+        }
+        Assumptions.assumeTrue(false, missing + ": skipping the test against the real OpenSSH server");
+    }
+
+    /** Starts sshd and waits until it answers with its SSH banner (fails after 10 s). */
+    public static OpenSshServer start() throws IOException {
+        requireOrSkip();
+        return startIn(Files.createTempDirectory("backupkit-sshd-"));
+    }
+
+    /**
+     * Starts sshd with its files in a new directory below {@code parent} (so that uploads land on that
+     * file system), for programs rather than tests: fails when sshd is not installed.
+     */
+    public static OpenSshServer start(Path parent) throws IOException {
         if (!isAvailable()) {
             throw new IllegalStateException(SSHD + " or " + SSH_KEYGEN + " is not installed (package openssh-server)");
         }
+        return startIn(Files.createTempDirectory(parent, "sshd-"));
+    }
+
+    private static OpenSshServer startIn(Path directory) throws IOException {
         ensurePrivilegeSeparationDirectory();
-        Path directory = Files.createTempDirectory(parent, "sshd-");
         try {
             Path hostKey = directory.resolve("host_ed25519_key");
             Commands.run(Duration.ofSeconds(20), List.of(SSH_KEYGEN.toString(), "-q", "-t", "ed25519", "-N", "",
-                    "-C", "backupkit-bench-sshd", "-f", hostKey.toString())).orThrow();
+                    "-C", "backupkit-test-sshd", "-f", hostKey.toString())).orThrow();
             Path hostKeyPub = directory.resolve("host_ed25519_key.pub");
             String hostKeyLine = keyPart(Files.readString(hostKeyPub, UTF_8));
             String fingerprint = fingerprintOf(hostKeyPub);
@@ -97,7 +128,7 @@ final class OpenSshServer implements AutoCloseable {
                     check = Commands.run(Duration.ofSeconds(10), List.of(SSHD.toString(), "-t", "-f", config.toString()));
                 }
                 if (!check.succeeded()) {
-                    throw new IllegalStateException("sshd rejects the benchmark configuration: " + check);
+                    throw new IllegalStateException("sshd rejects its test configuration: " + check);
                 }
                 Process process = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
                         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
@@ -125,42 +156,42 @@ final class OpenSshServer implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Always {@code 127.0.0.1}. */
-    String host() {
+    public String host() {
         return "127.0.0.1";
     }
 
-    /** The OS user to log in as: the user running the benchmark (sshd runs as that user too). */
-    String user() {
+    /** The OS user the tests log in as: the user running the tests (sshd runs as that user too). */
+    public String user() {
         return System.getProperty("user.name");
     }
 
-    /** An empty directory (absolute) to upload into; deleted by {@link #close()}. */
-    Path dataDirectory() {
+    /** An empty directory (absolute) that the tests may upload into; deleted by {@link #close()}. */
+    public Path dataDirectory() {
         return dataDirectory;
     }
 
     /** The host key as {@code ssh-ed25519 AAAA...} (type and base64, no comment). */
-    String hostKeyLine() {
+    public String hostKeyLine() {
         return hostKeyLine;
     }
 
     /** A {@code known_hosts} line for this server: {@code [127.0.0.1]:PORT ssh-ed25519 AAAA...}. */
-    String knownHostsLine() {
+    public String knownHostsLine() {
         return "[127.0.0.1]:" + port + " " + hostKeyLine;
     }
 
     /** {@code SHA256:...}, as {@code ssh-keygen -lf} prints it for the host key. */
-    String hostKeyFingerprint() {
+    public String hostKeyFingerprint() {
         return hostKeyFingerprint;
     }
 
     /** Appends one line ({@code ssh-ed25519 AAAA... comment}) to the server's authorized_keys. */
-    void authorize(String authorizedKeysLine) throws IOException {
+    public void authorize(String authorizedKeysLine) throws IOException {
         String line = requireNonNull(authorizedKeysLine, "authorizedKeysLine is null").strip();
         if (line.isEmpty() || line.contains("\n")) {
             throw new IllegalArgumentException("Not one authorized_keys line: '" + line + "'");
@@ -169,14 +200,14 @@ final class OpenSshServer implements AutoCloseable {
     }
 
     /** What sshd logged to stderr so far (LogLevel VERBOSE); for assertions and failure messages. */
-    String log() {
+    public String log() {
         synchronized (log) {
             return log.toString();
         }
     }
 
     /** Whether the sshd listener process is still running. */
-    boolean isRunning() {
+    public boolean isRunning() {
         return process.isAlive();
     }
 
@@ -194,9 +225,9 @@ final class OpenSshServer implements AutoCloseable {
         return "OpenSshServer[127.0.0.1:" + port + ", pid " + process.pid() + "]";
     }
 
-    static String config(Path directory, Path hostKey, Path authorizedKeys, int port, boolean penaltiesOff) {
+    public static String config(Path directory, Path hostKey, Path authorizedKeys, int port, boolean penaltiesOff) {
         return String.join("\n",
-                "# written by the backupkit benchmark",
+                "# written by backupkit's OpenSshServer test fixture",
                 "Port " + port,
                 "ListenAddress 127.0.0.1",
                 "AddressFamily inet",
@@ -329,7 +360,7 @@ final class OpenSshServer implements AutoCloseable {
         return parts[0] + " " + parts[1];
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(false);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -393,7 +424,7 @@ final class OpenSshServer implements AutoCloseable {
                 }
             });
         } catch (IOException | UncheckedIOException e) {
-            System.err.println("Cannot delete " + directory + ": " + e);
+            // best effort: a leftover temp directory must not fail a test
         }
     }
 }

@@ -17,7 +17,10 @@ import io.backupkit.spi.RestoreStage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -30,9 +33,11 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -292,6 +297,7 @@ public final class FilesModule implements BackupModule {
         Filter filter = Filter.of(context.values(INCLUDE), context.values(EXCLUDE));
         Cancellation cancellation = context.cancellation();
         Map<String, Staging> stagings = new LinkedHashMap<>();
+        byte[] buffer = new byte[1 << 18];
         try {
             for (Entry entry = entries.next(); entry != null; entry = entries.next()) {
                 cancellation.throwIfCancelled();
@@ -334,7 +340,7 @@ public final class FilesModule implements BackupModule {
                     }
                     staging.directories.put(target, entry);
                 } else {
-                    writeFile(entry, entries, target);
+                    writeFile(entry, entries, target, staging, buffer);
                 }
             }
             for (Staging staging : stagings.values()) {
@@ -539,14 +545,7 @@ public final class FilesModule implements BackupModule {
     /** Sets permission bits (without setuid, setgid, sticky and world-write) and the modification time. */
     private static void applyAttributes(Path path, int mode, Instant modified) throws IOException {
         if (posix(path)) {
-            Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
-            int safe = mode & 0775;
-            for (PosixFilePermission p : PosixFilePermission.values()) {
-                if ((safe & (1 << (8 - p.ordinal()))) != 0) {
-                    permissions.add(p);
-                }
-            }
-            Files.setPosixFilePermissions(path, permissions);
+            Files.setPosixFilePermissions(path, permissions(mode & 0775));
         }
         Files.setLastModifiedTime(path, FileTime.from(modified));
     }
@@ -561,21 +560,28 @@ public final class FilesModule implements BackupModule {
         }
     }
 
-    private static void writeFile(Entry entry, EntrySource entries, Path target) throws IOException {
-        Files.createDirectories(target.getParent());
-        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-            deleteTree(target);
+    /**
+     * Writes one file of the stage. The common case, a new file in a directory the restore made, costs
+     * an open, the writes and one call each for the time and, when the process's umask would strip some
+     * of its permission bits, the mode.
+     */
+    private static void writeFile(Entry entry, EntrySource entries, Path target, Staging staging, byte[] buffer)
+            throws IOException {
+        Path parent = target.getParent();
+        if (!parent.equals(staging.stage) && !staging.directories.containsKey(parent)) {
+            Files.createDirectories(parent);
         }
-        long written;
-        try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+        int mode = entry.mode() & 0775;
+        boolean modeAtCreation = staging.creationModes != -1 && (mode & ~staging.creationModes) == 0;
+        long written = 0;
+        try (FileChannel out = create(target, modeAtCreation ? mode : -1)) {
             InputStream in = entries.content();
-            // transferTo moves 8 KiB at a time; large files go much faster in large chunks
-            byte[] buffer = new byte[(int) Math.min(Math.max(entry.size(), 1), 1 << 18)];
-            written = 0;
             int n;
             while ((n = in.read(buffer)) > 0) {
-                out.write(buffer, 0, n);
+                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                while (chunk.hasRemaining()) {
+                    out.write(chunk);
+                }
                 written += n;
             }
         }
@@ -583,7 +589,41 @@ public final class FilesModule implements BackupModule {
             throw new IOException("Entry '" + entry.name() + "' of module '" + NAME + "' has " + written
                     + " bytes, not the declared " + entry.size());
         }
-        applyAttributes(target, entry.mode(), entry.modified());
+        if (modeAtCreation) {
+            Files.setLastModifiedTime(target, FileTime.from(entry.modified()));
+        } else {
+            applyAttributes(target, entry.mode(), entry.modified());
+        }
+    }
+
+    /**
+     * Opens a new file for writing, never following a link; {@code mode} (-1: none) is given at creation.
+     * Whatever is in the way (a file or a directory the stage kept from the live tree) is replaced.
+     */
+    private static FileChannel create(Path target, int mode) throws IOException {
+        Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileAttribute<?>[] attributes = mode == -1 ? new FileAttribute<?>[0]
+                : new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions(mode))};
+        try {
+            return FileChannel.open(target, options, attributes);
+        } catch (FileAlreadyExistsException e) {
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                deleteTree(target);
+            } else {
+                Files.delete(target); // a file, or a link: removed, never followed
+            }
+            return FileChannel.open(target, options, attributes);
+        }
+    }
+
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+        for (PosixFilePermission p : PosixFilePermission.values()) {
+            if ((mode & (1 << (8 - p.ordinal()))) != 0) {
+                permissions.add(p);
+            }
+        }
+        return permissions;
     }
 
     /** One root being staged during {@code prepare}. */
@@ -592,10 +632,31 @@ public final class FilesModule implements BackupModule {
         final Path stage;
         /** Directories whose attributes are set once everything is written: path to the entry. */
         final Map<Path, Entry> directories = new HashMap<>();
+        /** The permission bits a new file keeps when given at creation (what the umask lets through), or -1. */
+        final int creationModes;
 
-        private Staging(Root root, Path stage) {
+        private Staging(Root root, Path stage) throws IOException {
             this.root = root;
             this.stage = stage;
+            this.creationModes = creationModes(stage);
+        }
+
+        /** Creates a probe file with every permission bit and reads back what the umask left. */
+        private static int creationModes(Path stage) throws IOException {
+            if (!posix(stage)) {
+                return -1;
+            }
+            Path probe = stage.resolve(".umask-probe");
+            Files.createFile(probe, PosixFilePermissions.asFileAttribute(EnumSet.allOf(PosixFilePermission.class)));
+            try {
+                int bits = 0;
+                for (PosixFilePermission p : Files.getPosixFilePermissions(probe, LinkOption.NOFOLLOW_LINKS)) {
+                    bits |= 1 << (8 - p.ordinal());
+                }
+                return bits;
+            } finally {
+                Files.delete(probe);
+            }
         }
 
         static Staging create(Root root, Filter filter, Cancellation cancellation) throws IOException {
@@ -603,20 +664,20 @@ public final class FilesModule implements BackupModule {
             Path parent = root.path().getParent();
             Files.createDirectories(parent);
             Path stage = Files.createTempDirectory(parent, "." + root.path().getFileName() + ".restore-");
-            Staging staging = new Staging(root, stage);
-            if (live && !filter.isEmpty()) {
-                try {
+            try {
+                Staging staging = new Staging(root, stage);
+                if (live && !filter.isEmpty()) {
                     staging.keepUnselected(filter, cancellation);
-                } catch (IOException | RuntimeException | Error e) {
-                    try {
-                        deleteTree(stage);
-                    } catch (IOException | RuntimeException suppressed) {
-                        e.addSuppressed(suppressed);
-                    }
-                    throw e;
                 }
+                return staging;
+            } catch (IOException | RuntimeException | Error e) {
+                try {
+                    deleteTree(stage);
+                } catch (IOException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
             }
-            return staging;
         }
 
         /** Copies every live directory, and every live file and link that the filter does not select. */

@@ -12,18 +12,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 import com.fasterxml.jackson.core.JsonToken;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Reads an archive written by {@link ArchiveWriter}, refusing anything unsafe before a module sees it.
@@ -145,14 +142,17 @@ public final class ArchiveReader implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final MessageDigest archiveDigest = Digests.sha256();
     private final Hashing raw;
-    private final TarArchiveInputStream tar;
+    private final Pipes.AsyncInput ahead;
+    private final Tar.Input tar;
+    private final InputStream decoded;
     private final Limits limits;
     private final Cancellation cancellation;
     private final Set<String> headerModules = new HashSet<>();
+    private final byte[] drainBuffer = new byte[64 * 1024];
     private final Set<String> finishedModules = new HashSet<>();
     private final List<String> moduleOrder = new ArrayList<>();
     private final SeenSpool seen;
-    private TarArchiveEntry pending;
+    private Tar.Header pending;
     private String currentModule;
     private Source source;
     private long entryCount;
@@ -160,46 +160,51 @@ public final class ArchiveReader implements AutoCloseable {
     private JsonNode header;
 
     public ArchiveReader(InputStream source, Limits limits, Cancellation cancellation) throws IOException {
-        this(source, limits, cancellation, null);
-    }
-
-    /** As above, spooling what it read in {@code spoolDirectory} (null: the system's temporary directory). */
-    public ArchiveReader(InputStream source, Limits limits, Cancellation cancellation, java.nio.file.Path spoolDirectory)
-            throws IOException {
-        this.seen = new SeenSpool(spoolDirectory);
-        this.limits = limits;
-        this.cancellation = cancellation;
-        this.raw = new Hashing(source, archiveDigest);
-        InputStream decoded;
-        try {
-            decoded = Codecs.decompress(raw);
-        } catch (IOException e) {
-            throw damaged(e);
-        }
-        this.tar = new TarArchiveInputStream(new FilterInputStream(decoded) {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                try {
-                    return in.read(b, off, len);
-                } catch (IOException e) {
-                    throw damaged(e);
-                }
-            }
+        this(source, limits, cancellation, null, fetched -> {
         });
     }
 
     /**
-     * The source read ahead on a thread of its own (4 chunks of 1 MiB), so that fetching the archive
-     * overlaps with unpacking it. Closing it closes the source.
+     * As above, spooling what it read in {@code spoolDirectory} (null: the system's temporary directory)
+     * and telling {@code fetched} how many more bytes of the source have been read, on the caller's thread.
+     *
+     * <p>The source is read ahead on a thread of its own, which also hashes and decompresses it, so that
+     * fetching, checking and unpacking overlap: memory stays at a few chunks of 1 MiB.
      */
-    public static InputStream readAhead(InputStream source) {
-        return new Pipes.AsyncInput(source, 1 << 20, 4);
+    public ArchiveReader(InputStream source, Limits limits, Cancellation cancellation, java.nio.file.Path spoolDirectory,
+            LongConsumer fetched) throws IOException {
+        this.seen = new SeenSpool(spoolDirectory);
+        this.limits = limits;
+        this.cancellation = cancellation;
+        this.raw = new Hashing(source, archiveDigest);
+        this.ahead = new Pipes.AsyncInput(() -> Codecs.decompress(raw), raw::drain, 1 << 20, 4);
+        Hashing raw = this.raw;
+        this.decoded = new FilterInputStream(ahead) {
+            private long reported;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n;
+                try {
+                    n = in.read(b, off, len);
+                } catch (IOException e) {
+                    throw damaged(e);
+                }
+                long count = raw.count();
+                if (count != reported) {
+                    fetched.accept(count - reported);
+                    reported = count;
+                }
+                return n;
+            }
+        };
+        this.tar = new Tar.Input(decoded);
     }
 
     /** Reads and returns the header, which must be the first entry. */
     public JsonNode header() throws IOException {
-        TarArchiveEntry first = nextTarEntry();
-        if (first == null || !first.getName().equals(ArchiveWriter.HEADER) || !first.isFile()) {
+        Tar.Header first = nextTarEntry();
+        if (first == null || !first.name().equals(ArchiveWriter.HEADER) || !regular(first)) {
             throw integrity("The archive does not start with '" + ArchiveWriter.HEADER + "'");
         }
         checkHeaderChecksum(first);
@@ -225,11 +230,11 @@ public final class ArchiveReader implements AutoCloseable {
             }
             source = null;
         }
-        TarArchiveEntry next = peek();
+        Tar.Header next = peek();
         if (next == null) {
             throw integrity("The archive ends without its '" + ArchiveWriter.MANIFEST + "'");
         }
-        if (next.getName().equals(ArchiveWriter.MANIFEST)) {
+        if (next.name().equals(ArchiveWriter.MANIFEST)) {
             currentModule = null;
             return null;
         }
@@ -260,27 +265,33 @@ public final class ArchiveReader implements AutoCloseable {
         while (currentModule != null || peekIsModule()) {
             nextModule();
         }
-        TarArchiveEntry manifestEntry = next();
-        if (manifestEntry == null || !manifestEntry.getName().equals(ArchiveWriter.MANIFEST)) {
+        Tar.Header manifestEntry = next();
+        if (manifestEntry == null || !manifestEntry.name().equals(ArchiveWriter.MANIFEST)) {
             throw integrity("The archive ends without its '" + ArchiveWriter.MANIFEST + "'");
         }
         checkHeaderChecksum(manifestEntry);
-        verify(new FilterInputStream(tar) {
+        verify(new InputStream() {
             @Override
-            public void close() {
-                // the tar stream stays open
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return readContent(b, off, len);
             }
         });
         if (nextTarEntry() != null) {
             throw integrity("The archive has entries after its '" + ArchiveWriter.MANIFEST + "'");
         }
-        raw.drain();
+        ahead.drain(); // the archive's tail (tar padding) counts toward its checksum
         return Digests.hex(archiveDigest);
     }
 
     private boolean peekIsModule() throws IOException {
-        TarArchiveEntry next = peek();
-        return next != null && !next.getName().equals(ArchiveWriter.MANIFEST);
+        Tar.Header next = peek();
+        return next != null && !next.name().equals(ArchiveWriter.MANIFEST);
     }
 
     /** Reads the manifest as a stream and checks it against the entries read, in one pass. */
@@ -375,29 +386,41 @@ public final class ArchiveReader implements AutoCloseable {
         }
     }
 
-    private TarArchiveEntry peek() throws IOException {
+    private Tar.Header peek() throws IOException {
         if (pending == null) {
             pending = nextTarEntry();
         }
         return pending;
     }
 
-    private TarArchiveEntry nextTarEntry() throws IOException {
+    private Tar.Header nextTarEntry() throws IOException {
         try {
-            return tar.getNextEntry();
+            return tar.next();
         } catch (IOException e) {
             throw damaged(e);
         }
     }
 
-    private TarArchiveEntry next() throws IOException {
-        TarArchiveEntry entry = peek();
+    private int readContent(byte[] b, int off, int len) throws IOException {
+        try {
+            return tar.read(b, off, len);
+        } catch (IOException e) {
+            throw damaged(e);
+        }
+    }
+
+    private static boolean regular(Tar.Header entry) {
+        return (entry.type() == Tar.REGULAR || entry.type() == Tar.OLD_REGULAR) && !entry.name().endsWith("/");
+    }
+
+    private Tar.Header next() throws IOException {
+        Tar.Header entry = peek();
         pending = null;
         return entry;
     }
 
-    private String moduleOf(TarArchiveEntry entry) {
-        String name = entry.getName();
+    private String moduleOf(Tar.Header entry) {
+        String name = entry.name();
         if (!name.startsWith(ArchiveWriter.MODULES)) {
             throw integrity("Entry '" + name + "' is outside 'modules/'");
         }
@@ -410,34 +433,33 @@ public final class ArchiveReader implements AutoCloseable {
     }
 
     /** The checks every module entry passes before a module sees it. */
-    private Entry check(TarArchiveEntry entry, String module, NameSet names) {
-        String full = entry.getName();
+    private Entry check(Tar.Header entry, String module, NameSet names) {
+        String full = entry.name();
         String what = "Entry '" + full + "'";
         checkHeaderChecksum(entry);
-        if (entry.isSymbolicLink()) {
+        byte type = entry.type();
+        if (type == Tar.SYMBOLIC_LINK) {
             throw integrity(what + " is a symbolic link");
         }
-        if (entry.isLink()) {
+        if (type == Tar.HARD_LINK) {
             throw integrity(what + " is a hard link");
         }
-        if (entry.isCharacterDevice() || entry.isBlockDevice()) {
+        if (type == Tar.CHARACTER_DEVICE || type == Tar.BLOCK_DEVICE) {
             throw integrity(what + " is a device node");
         }
-        if (entry.isFIFO()) {
+        if (type == Tar.FIFO) {
             throw integrity(what + " is a FIFO");
         }
-        if (entry.isSparse() || entry.isGNUSparse() || entry.isOldGNUSparse() || entry.isPaxGNUSparse()
-                || entry.isStarSparse()) {
+        if (entry.sparse()) {
             throw integrity(what + " is a sparse entry");
         }
-        byte type = entry.getLinkFlag();
-        boolean plain = type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM;
-        boolean directory = type == TarConstants.LF_DIR || plain && full.endsWith("/");
+        boolean plain = type == Tar.REGULAR || type == Tar.OLD_REGULAR;
+        boolean directory = type == Tar.DIRECTORY || plain && full.endsWith("/");
         if (!directory && !plain) {
-            throw integrity(what + " has an unsupported type '" + (char) entry.getLinkFlag() + "'");
+            throw integrity(what + " has an unsupported type '" + (char) type + "'");
         }
-        if (directory && entry.getSize() != 0) {
-            throw integrity(what + " is a directory with size " + entry.getSize());
+        if (directory && entry.size() != 0) {
+            throw integrity(what + " is a directory with size " + entry.size());
         }
         String prefix = ArchiveWriter.MODULES + module + "/";
         String name = full.substring(prefix.length());
@@ -454,35 +476,36 @@ public final class ArchiveReader implements AutoCloseable {
         if (++entryCount > limits.maxEntries()) {
             throw integrity("The archive has more than " + limits.maxEntries() + " entries");
         }
-        totalBytes += entry.getSize();
+        totalBytes += entry.size();
         if (totalBytes > limits.maxBytes()) {
             throw integrity("The archive holds more than " + limits.maxBytes() + " bytes");
         }
-        long modified = entry.getModTime() == null ? 0 : entry.getModTime().getTime();
-        return new Entry(name, directory, entry.getSize(), Instant.ofEpochMilli(modified),
-                EntryNames.safeMode(entry.getMode()));
+        return new Entry(name, directory, entry.size(), entry.modified(), EntryNames.safeMode(entry.mode()));
     }
 
-    private void checkHeaderChecksum(TarArchiveEntry entry) {
-        if (!entry.isCheckSumOK()) {
-            throw integrity("Entry '" + entry.getName() + "' has a bad header checksum");
+    private void checkHeaderChecksum(Tar.Header entry) {
+        if (!entry.checksumOk()) {
+            throw integrity("Entry '" + entry.name() + "' has a bad header checksum");
         }
     }
 
-    private JsonNode readJson(TarArchiveEntry entry) throws IOException {
-        if (entry.getSize() > MAX_JSON) {
-            throw integrity("'" + entry.getName() + "' is larger than " + MAX_JSON + " bytes");
+    private JsonNode readJson(Tar.Header entry) throws IOException {
+        if (entry.size() > MAX_JSON) {
+            throw integrity("'" + entry.name() + "' is larger than " + MAX_JSON + " bytes");
         }
-        byte[] bytes;
-        try {
-            bytes = tar.readNBytes((int) entry.getSize());
-        } catch (IOException e) {
-            throw damaged(e);
+        byte[] bytes = new byte[(int) entry.size()];
+        int at = 0;
+        while (at < bytes.length) {
+            int n = readContent(bytes, at, bytes.length - at);
+            if (n < 0) {
+                throw integrity("The archive ends inside '" + entry.name() + "'");
+            }
+            at += n;
         }
         try {
             return json.readTree(bytes);
         } catch (IOException e) {
-            throw integrity("'" + entry.getName() + "' is not valid JSON");
+            throw integrity("'" + entry.name() + "' is not valid JSON");
         }
     }
 
@@ -493,9 +516,13 @@ public final class ArchiveReader implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            tar.close();
+            decoded.close();
         } finally {
-            seen.close();
+            try {
+                raw.close(); // the source, also when the read-ahead thread never opened it
+            } finally {
+                seen.close();
+            }
         }
     }
 
@@ -503,6 +530,7 @@ public final class ArchiveReader implements AutoCloseable {
     private final class Source implements EntrySource {
         private final String module;
         private final NameSet names;
+        private final EntryNames.Resolver resolver = new EntryNames.Resolver();
         private Content current;
 
         Source(String module) {
@@ -514,9 +542,9 @@ public final class ArchiveReader implements AutoCloseable {
         public Entry next() throws IOException {
             cancellation.throwIfCancelled();
             finishCurrent();
-            TarArchiveEntry next = peek();
-            if (next == null || next.getName().equals(ArchiveWriter.MANIFEST)
-                    || !next.getName().startsWith(ArchiveWriter.MODULES + module + "/")) {
+            Tar.Header next = peek();
+            if (next == null || next.name().equals(ArchiveWriter.MANIFEST)
+                    || !next.name().startsWith(ArchiveWriter.MODULES + module + "/")) {
                 return null;
             }
             pending = null;
@@ -535,7 +563,7 @@ public final class ArchiveReader implements AutoCloseable {
 
         @Override
         public Path resolve(Path stage, Entry entry) throws IOException {
-            return EntryNames.resolve(stage, module, entry);
+            return resolver.resolve(stage, module, entry.name());
         }
 
         private void finishCurrent() throws IOException {
@@ -568,11 +596,7 @@ public final class ArchiveReader implements AutoCloseable {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             int n;
-            try {
-                n = tar.read(b, off, len);
-            } catch (IOException e) {
-                throw damaged(e);
-            }
+            n = readContent(b, off, len);
             if (n > 0) {
                 digest.update(b, off, n);
                 read += n;
@@ -581,8 +605,7 @@ public final class ArchiveReader implements AutoCloseable {
         }
 
         void drain() throws IOException {
-            byte[] buffer = new byte[64 * 1024];
-            while (read(buffer, 0, buffer.length) >= 0) {
+            while (read(drainBuffer, 0, drainBuffer.length) >= 0) {
                 cancellation.throwIfCancelled();
             }
         }
@@ -612,13 +635,21 @@ public final class ArchiveReader implements AutoCloseable {
         throw integrity("The archive is damaged: " + e.getMessage());
     }
 
-    /** Hashes the raw archive bytes as they are read. */
+    /**
+     * Hashes and counts the raw archive bytes as they are read, on the read-ahead thread; a failure of
+     * the source becomes a {@link SourceException}.
+     */
     private static final class Hashing extends FilterInputStream {
         private final MessageDigest digest;
+        private volatile long count;
 
         Hashing(InputStream in, MessageDigest digest) {
             super(in);
             this.digest = digest;
+        }
+
+        long count() {
+            return count;
         }
 
         @Override
@@ -637,6 +668,7 @@ public final class ArchiveReader implements AutoCloseable {
             }
             if (n > 0) {
                 digest.update(b, off, n);
+                count += n;
             }
             return n;
         }
@@ -653,10 +685,11 @@ public final class ArchiveReader implements AutoCloseable {
             return false;
         }
 
+        /** Reads to the end: what follows the compressed stream counts toward the checksum too. */
         void drain() throws IOException {
             byte[] buffer = new byte[64 * 1024];
             while (read(buffer, 0, buffer.length) >= 0) {
-                // the archive's tail (tar padding) counts toward its checksum
+                // hashed
             }
         }
     }

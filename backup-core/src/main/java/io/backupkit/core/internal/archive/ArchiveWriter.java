@@ -14,9 +14,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Date;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import java.time.Instant;
 
 /**
  * Streams one backup archive: {@code backup.json} (the header) first, then each module's entries
@@ -44,7 +42,7 @@ public final class ArchiveWriter implements AutoCloseable {
     private final Counting counting;
     private final MessageDigest archiveDigest = Digests.sha256();
     private final Pipes.AsyncOutput async;
-    private final TarArchiveOutputStream tar;
+    private final Tar.Output tar;
     private final Cancellation cancellation;
     private final Progress progress;
     private final Path manifestFile;
@@ -89,10 +87,7 @@ public final class ArchiveWriter implements AutoCloseable {
         OutputStream compressed = Codecs.compress(compression, counting);
         // files are read and framed on this thread; compression, hashing and sending on another
         this.async = new Pipes.AsyncOutput(compressed, 1 << 20, 4);
-        this.tar = new TarArchiveOutputStream(async);
-        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-        tar.setAddPaxHeadersForNonAsciiNames(true);
+        this.tar = new Tar.Output(async);
         // the manifest grows with the entries: it is spooled to a temporary file, not held in memory
         manifestFile = spoolDirectory == null ? Files.createTempFile("backupkit-manifest-", ".json")
                 : Files.createTempFile(spoolDirectory, "backupkit-manifest-", ".json");
@@ -136,17 +131,16 @@ public final class ArchiveWriter implements AutoCloseable {
         manifest.writeEndObject();
         manifest.writeEndObject();
         manifest.close();
-        TarArchiveEntry entry = new TarArchiveEntry(MANIFEST);
-        entry.setSize(Files.size(manifestFile));
-        entry.setMode(TarArchiveEntry.DEFAULT_FILE_MODE);
-        entry.setModTime(new Date(0));
-        tar.putArchiveEntry(entry);
+        tar.putEntry(MANIFEST, Tar.REGULAR, Files.size(manifestFile), 0644, Instant.EPOCH);
         try (InputStream in = Files.newInputStream(manifestFile)) {
-            in.transferTo(tar);
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                tar.write(buffer, 0, n);
+            }
         }
-        tar.closeArchiveEntry();
+        tar.closeEntry();
         tar.finish();
-        tar.close();
+        async.close();
         finished = true;
         Files.deleteIfExists(manifestFile);
     }
@@ -166,13 +160,9 @@ public final class ArchiveWriter implements AutoCloseable {
 
     private void writeJson(String name, ObjectNode node) throws IOException {
         byte[] bytes = json.writeValueAsBytes(node);
-        TarArchiveEntry entry = new TarArchiveEntry(name);
-        entry.setSize(bytes.length);
-        entry.setMode(TarArchiveEntry.DEFAULT_FILE_MODE);
-        entry.setModTime(new Date(0));
-        tar.putArchiveEntry(entry);
-        tar.write(bytes);
-        tar.closeArchiveEntry();
+        tar.putEntry(name, Tar.REGULAR, bytes.length, 0644, Instant.EPOCH);
+        tar.write(bytes, 0, bytes.length);
+        tar.closeEntry();
     }
 
     @Override
@@ -181,7 +171,6 @@ public final class ArchiveWriter implements AutoCloseable {
             finished = true;
             try {
                 manifest.close();
-                tar.close();
             } finally {
                 async.close(); // stops the writer thread even when tar refuses to finish
                 Files.deleteIfExists(manifestFile);
@@ -212,15 +201,14 @@ public final class ArchiveWriter implements AutoCloseable {
 
         @Override
         public void directory(Entry entry) throws IOException {
-            TarArchiveEntry tarEntry = start(entry, true);
-            tar.putArchiveEntry(tarEntry);
-            tar.closeArchiveEntry();
+            start(entry, true);
+            tar.closeEntry();
             record(entry, null);
         }
 
         @Override
         public void file(Entry entry, InputStream content) throws IOException {
-            tar.putArchiveEntry(start(entry, false));
+            start(entry, false);
             MessageDigest digest = Digests.sha256();
             long remaining = entry.size();
             while (remaining > 0) {
@@ -240,7 +228,7 @@ public final class ArchiveWriter implements AutoCloseable {
                 throw new IOException("Entry '" + entry.name() + "' of module '" + module
                         + "' is longer than its declared size " + entry.size() + " (did it change while read?)");
             }
-            tar.closeArchiveEntry();
+            tar.closeEntry();
             record(entry, Digests.hex(digest));
         }
 
@@ -251,7 +239,8 @@ public final class ArchiveWriter implements AutoCloseable {
             }
         }
 
-        private TarArchiveEntry start(Entry entry, boolean directory) throws IOException {
+        /** Checks the entry and writes its header. */
+        private void start(Entry entry, boolean directory) throws IOException {
             cancellation.throwIfCancelled();
             if (entry.directory() != directory) {
                 throw new IOException("Entry '" + entry.name() + "' of module '" + module + "' is "
@@ -265,11 +254,8 @@ public final class ArchiveWriter implements AutoCloseable {
                 throw new IOException("Entry '" + entry.name() + "' of module '" + module + "' is written twice");
             }
             String name = MODULES + module + "/" + entry.name() + (directory ? "/" : "");
-            TarArchiveEntry tarEntry = new TarArchiveEntry(name);
-            tarEntry.setSize(entry.size());
-            tarEntry.setModTime(entry.modified().toEpochMilli());
-            tarEntry.setMode((directory ? TarArchiveEntry.DEFAULT_DIR_MODE & ~07777 : 0100000) | (entry.mode() & 07777));
-            return tarEntry;
+            tar.putEntry(name, directory ? Tar.DIRECTORY : Tar.REGULAR, directory ? 0 : entry.size(),
+                    entry.mode() & 07777, entry.modified());
         }
 
         private void record(Entry entry, String sha256) throws IOException {

@@ -4,7 +4,11 @@ import io.backupkit.spi.Entry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The one place that decides whether an entry name is acceptable and where it lands in a stage. Every
@@ -54,32 +58,66 @@ public final class EntryNames {
 
     /**
      * The path of an entry inside {@code stage}: the name must be acceptable, the result must lie inside
-     * the stage, and no existing directory on the way may be a symbolic link.
+     * the stage, no existing directory on the way may be a symbolic link, and the entry's own path may
+     * hold nothing but a regular file or a directory.
      *
      * @param module the module's name, for the message
      * @throws IOException naming the entry, the module and the reason
      */
     public static Path resolve(Path stage, String module, String name) throws IOException {
-        String problem = problem(name);
-        if (problem != null) {
-            throw new IOException("Entry '" + name + "' of module '" + module + "' " + problem);
-        }
-        Path root = stage.toAbsolutePath().normalize();
-        Path target = root.resolve(name).normalize();
-        if (!target.startsWith(root) || target.equals(root)) {
-            throw new IOException("Entry '" + name + "' of module '" + module + "' resolves outside the restore stage");
-        }
-        for (Path p = target.getParent(); p != null && !p.equals(root); p = p.getParent()) {
-            if (Files.isSymbolicLink(p)) {
+        return new Resolver().resolve(stage, module, name);
+    }
+
+    /**
+     * Resolves the entries of one restore. It remembers the directories it has found to be real
+     * directories, so that the entries in one directory cost one {@code lstat} each rather than one per
+     * directory on the way. That is safe because only a module could turn such a directory into a
+     * symbolic link while it restores, and the archive cannot make it do so: links are refused on read.
+     */
+    public static final class Resolver {
+        private static final int REMEMBERED = 4096;
+        private final Set<Path> directories = new HashSet<>();
+
+        public Path resolve(Path stage, String module, String name) throws IOException {
+            String problem = problem(name);
+            if (problem != null) {
+                throw new IOException("Entry '" + name + "' of module '" + module + "' " + problem);
+            }
+            Path root = stage.toAbsolutePath().normalize();
+            Path target = root.resolve(name).normalize();
+            if (!target.startsWith(root) || target.equals(root)) {
                 throw new IOException("Entry '" + name + "' of module '" + module
-                        + "' passes through the symbolic link '" + root.relativize(p) + "'");
+                        + "' resolves outside the restore stage");
+            }
+            for (Path p = target.getParent(); p != null && !p.equals(root) && !directories.contains(p);
+                    p = p.getParent()) {
+                BasicFileAttributes a = attributes(p);
+                if (a != null && a.isSymbolicLink()) {
+                    throw new IOException("Entry '" + name + "' of module '" + module
+                            + "' passes through the symbolic link '" + root.relativize(p) + "'");
+                }
+                if (a != null && a.isDirectory()) {
+                    if (directories.size() >= REMEMBERED) {
+                        directories.clear();
+                    }
+                    directories.add(p);
+                }
+            }
+            BasicFileAttributes a = attributes(target);
+            if (a != null && !a.isRegularFile() && !a.isDirectory()) {
+                throw new IOException("Entry '" + name + "' of module '" + module + "' would replace a special file");
+            }
+            return target;
+        }
+
+        /** The attributes of the path itself (not of what a link points to), or null if nothing is there. */
+        private static BasicFileAttributes attributes(Path path) throws IOException {
+            try {
+                return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                return null;
             }
         }
-        if (Files.isSymbolicLink(target) || Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(
-                target, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException("Entry '" + name + "' of module '" + module + "' would replace a special file");
-        }
-        return target;
     }
 
     /** As {@link #resolve(Path, String, String)} for an entry. */

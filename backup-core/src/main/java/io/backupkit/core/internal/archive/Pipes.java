@@ -186,23 +186,43 @@ final class Pipes {
         }
     }
 
+    /** Opens a stream; called on the thread that reads it. */
+    interface Opener {
+        InputStream open() throws IOException;
+    }
+
+    /** Work done after the stream ends, on the same thread. */
+    interface Tail {
+        void run() throws IOException;
+    }
+
     /**
-     * Reads {@code source} ahead on a second thread, in chunks. A failure of the source is thrown where
-     * the reader reaches it. Closing stops the reader and closes the source.
+     * Reads a stream ahead on a second thread, in chunks. The stream is opened on that thread (so that,
+     * for example, decompression runs there too), and {@code tail} runs there once it has ended. A failure
+     * is thrown where the reader reaches it. Closing stops the reader and closes the stream.
      */
     static final class AsyncInput extends InputStream {
-        private final InputStream source;
+        private final Opener opener;
+        private final Tail tail;
         private final BlockingQueue<Chunk> full;
         private final BlockingQueue<byte[]> free;
         private final Thread worker;
         private volatile boolean closed;
         private volatile Throwable failure;
+        private volatile InputStream source;
         private Chunk current;
         private int position;
         private boolean ended;
 
         AsyncInput(InputStream source, int chunkSize, int depth) {
+            this(() -> source, () -> {
+            }, chunkSize, depth);
             this.source = source;
+        }
+
+        AsyncInput(Opener opener, Tail tail, int chunkSize, int depth) {
+            this.opener = opener;
+            this.tail = tail;
             this.full = new ArrayBlockingQueue<>(depth + 1);
             this.free = new ArrayBlockingQueue<>(depth + 2);
             for (int i = 0; i < depth + 1; i++) {
@@ -213,10 +233,13 @@ final class Pipes {
 
         private void fill() {
             try {
+                InputStream in = opener.open();
+                source = in;
                 while (!closed) {
                     byte[] buffer = free.take();
-                    int n = source.readNBytes(buffer, 0, buffer.length);
+                    int n = in.readNBytes(buffer, 0, buffer.length);
                     if (n == 0) {
+                        tail.run();
                         full.put(new Chunk(END, 0));
                         return;
                     }
@@ -227,6 +250,13 @@ final class Pipes {
             } catch (Throwable e) {
                 failure = e;
                 full.offer(new Chunk(END, -1));
+            }
+        }
+
+        /** Reads to the end, discarding what is left. */
+        void drain() throws IOException {
+            while (next()) {
+                position = current.length();
             }
         }
 
@@ -294,7 +324,10 @@ final class Pipes {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            source.close();
+            InputStream in = source;
+            if (in != null) {
+                in.close();
+            }
         }
     }
 }

@@ -547,7 +547,8 @@ public final class Operations {
             try (ObjectUpload upload = transport.create(objectName, false)) {
                 Copying copying = new Copying(in, upload.stream());
                 try (ArchiveReader reader = new ArchiveReader(copying, ArchiveReader.Limits.DEFAULT,
-                        io.backupkit.spi.Cancellation.never(), store.spoolDirectory())) {
+                        io.backupkit.spi.Cancellation.never(), store.spoolDirectory(), fetched -> {
+                        })) {
                     JsonNode header = reader.header();
                     CompletedBackup recorded = ModelTrees.read(header.path("backup"), CompletedBackup.class, false);
                     while (reader.nextModule() != null) {
@@ -1077,9 +1078,9 @@ public final class Operations {
             operation.total(backup.size());
             Map<String, Selected> byName = new LinkedHashMap<>();
             selected.forEach(s -> byName.put(s.name(), s));
-            try (InputStream in = new Progressing(ArchiveReader.readAhead(transport.open(sidecar.archive())), operation);
-                    ArchiveReader reader = new ArchiveReader(in, ArchiveReader.Limits.DEFAULT, operation,
-                            store.spoolDirectory())) {
+            try (ArchiveReader reader = new ArchiveReader(transport.open(sidecar.archive()),
+                    ArchiveReader.Limits.DEFAULT, operation, store.spoolDirectory(),
+                    fetched -> operation.advance(null, fetched, 0, "Reading the archive"))) {
                 JsonNode header = reader.header();
                 if (!backupId.equals(header.path("backup").path("id").asText())) {
                     throw new BackupException(ErrorCode.INTEGRITY, "The archive of backup '" + backupId
@@ -1198,24 +1199,6 @@ public final class Operations {
         };
     }
 
-    /** Reports the bytes of an archive read as restore progress. */
-    private static final class Progressing extends FilterInputStream {
-        private final RunningOperation operation;
-
-        Progressing(InputStream in, RunningOperation operation) {
-            super(in);
-            this.operation = operation;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                operation.advance(null, n, 0, "Reading the archive");
-            }
-            return n;
-        }
-    }
 
     // ---------------------------------------------------------------- factory reset
 

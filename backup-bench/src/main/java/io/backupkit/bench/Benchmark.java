@@ -38,8 +38,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>and one uncompressed local backup of a larger data set ({@code --rss-check}, 4 GiB by default),
  *       whose peak RSS must stay that of the 1 GiB one.</li>
  * </ul>
- * Our side runs in a child JVM per measurement ({@link Runner}, {@code -Xmx} from {@code --heap}), whose
- * peak RSS (VmHWM) is polled until it exits. Times are whole-process wall times; MB/s are 10^6 payload
+ * Our side runs in one long-running child JVM ({@link Host}, {@link Runner} {@code serve}, {@code -Xmx} from
+ * {@code --heap}), as an application embeds the engine: after two unmeasured warm-up operations per pair,
+ * each run times the engine call. One more pair and the RSS check start a fresh JVM per run and time the
+ * whole process, whose peak RSS (VmHWM) is polled until it exits. Theirs are whole-process wall times; MB/s are 10^6 payload
  * bytes (the data set's bytes) per second; the report gives the median of the runs. The page cache
  * stays warm; archives are deleted between runs and restores go to a fresh directory, both outside the
  * timing. Every process and directory the benchmark starts is stopped and deleted at the end, on
@@ -48,6 +50,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Benchmark {
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
+    /** Unmeasured operations of ours before a pair's runs: the JIT compiles the hot code over the first two. */
+    private static final int WARM_UP = 2;
     private static final String LOCAL_TAR = "tar -cf FILE DIR";
     private static final String ZSTD_TAR = "tar -cf - DIR | zstd -T0 -3 > FILE";
     private static final String SSH_TAR = "tar -cf - DIR | ssh -c " + SshClient.CIPHER + " HOST 'cat > FILE'";
@@ -64,6 +68,7 @@ public final class Benchmark {
 
     private Path state;
     private DataSet data;
+    private Host host;
 
     private Benchmark(Options options, PrintStream log) {
         this.options = options;
@@ -229,18 +234,33 @@ public final class Benchmark {
             Files.deleteIfExists(sshTar);
         }
 
-        // 6. peak RSS at a larger size: one uncompressed local backup
+        // 6. the first backup of a fresh JVM (start, engine build, compiling the hot code, exit), the case of a
+        // command-line tool; and its peak RSS at a larger size, which must stay that of the smaller one
+        rows.add(pair("backup-local-cold", "backup, local filer, uncompressed, a fresh JVM per run", LOCAL_TAR, i -> {
+            Trees.empty(filer);
+            return oursCold("backup", data.data(), localId, "--compression", "NONE").sample();
+        }, i -> {
+            Files.deleteIfExists(localTar);
+            TimedProcess.Result r = timed(List.of("tar", "-cf", localTar.toString(), data.data().getFileName().toString()),
+                    data.directory());
+            return Sample.theirs(r.seconds(), Files.size(localTar));
+        }, false));
+        Files.deleteIfExists(localTar);
+        Trees.empty(filer);
         if (options.rssCheck() > 0) {
             DataSet large = options.rssCheck() == options.size() ? data
                     : DataSet.prepare(work, options.rssCheck(), options.seed(), log);
             dataSets.add(large.directory());
-            Row row = single("backup-local-rss", "backup, local filer, uncompressed, " + Options.human(large.bytes())
-                    + " data set (RSS check, 1 run)", large.bytes(), () -> {
+            Row row = single("backup-local-rss", "backup, local filer, uncompressed, a fresh JVM, "
+                    + Options.human(large.bytes()) + " data set (RSS check, 1 run)", large.bytes(), () -> {
                         Trees.empty(filer);
-                        return ours("backup", large.data(), localId, "--compression", "NONE").sample();
+                        return oursCold("backup", large.data(), localId, "--compression", "NONE").sample();
                     });
             rows.add(row);
             Trees.empty(filer);
+        }
+        if (host != null) {
+            host.close();
         }
 
         Report report = Report.create(options, Machine.describe(loadBefore), data, Files.getFileStore(work).type(), work,
@@ -274,9 +294,19 @@ public final class Benchmark {
     }
 
     private Row pair(String key, String path, String theirsCommand, Side ours, Side theirs) throws IOException {
+        return pair(key, path, theirsCommand, ours, theirs, true);
+    }
+
+    /** Runs a pair {@code --runs} times; {@code warmUp}: {@link #WARM_UP} unmeasured runs of ours first. */
+    private Row pair(String key, String path, String theirsCommand, Side ours, Side theirs, boolean warmUp)
+            throws IOException {
         List<Sample> oursSamples = new ArrayList<>();
         List<Sample> theirsSamples = new ArrayList<>();
         log.println(path + " vs " + theirsCommand + ":");
+        for (int i = 0; warmUp && i < WARM_UP; i++) {
+            Sample w = ours.run(-1);
+            log.printf(Locale.ROOT, "  warm-up %d/%d: ours %s%n", i + 1, WARM_UP, describe(w, data.bytes()));
+        }
         for (int i = 0; i < options.runs(); i++) {
             Sample o;
             Sample t;
@@ -342,8 +372,29 @@ public final class Benchmark {
         }
     }
 
-    /** Runs {@link Runner} in a child JVM and reads its result line. */
+    /** Runs one operation in the long-running host JVM (see {@link Host}) and reads its result line. */
     private Ours ours(String operation, Path root, long serverId, String... extra) throws IOException {
+        if (host == null) {
+            host = Host.start(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx" + options.heap(), "-cp", options.classpath(), Runner.class.getName(), "serve"),
+                    run, live);
+        }
+        List<String> arguments = new ArrayList<>(List.of(operation, "--state", state.toString(), "--root",
+                root.toString(), "--server", Long.toString(serverId)));
+        arguments.addAll(List.of(extra));
+        Map<String, String> result = parseResult(host.call(arguments));
+        double seconds = Long.parseLong(result.get("op-nanos")) / 1e9;
+        Sample sample = new Sample(seconds, seconds, Long.parseLong(result.getOrDefault("vmhwm-kb", "-1")),
+                Long.parseLong(result.getOrDefault("cpu-ms", "-1")), Long.parseLong(result.getOrDefault("gc-ms", "-1")),
+                Long.parseLong(result.getOrDefault("archive-bytes", "-1")));
+        if (operation.equals("backup") && result.get("backup-id") == null) {
+            throw new IllegalStateException("The host reported no backup id: " + result);
+        }
+        return new Ours(sample, result.get("backup-id"));
+    }
+
+    /** Runs {@link Runner} in a fresh child JVM (a cold start) and reads its result line. */
+    private Ours oursCold(String operation, Path root, long serverId, String... extra) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + options.heap(),
@@ -354,7 +405,7 @@ public final class Benchmark {
                 "--server", Long.toString(serverId)));
         command.addAll(List.of(extra));
         TimedProcess.Result r = TimedProcess.run(command, run, true, TIMEOUT, live);
-        Map<String, String> result = parseResult(r);
+        Map<String, String> result = parseResult(r.stdout(), r.stderr());
         long peak = Math.max(r.peakRssKb(), Long.parseLong(result.getOrDefault("vmhwm-kb", "-1")));
         Sample sample = new Sample(r.seconds(), Long.parseLong(result.get("op-nanos")) / 1e9, peak,
                 Long.parseLong(result.getOrDefault("cpu-ms", "-1")), Long.parseLong(result.getOrDefault("gc-ms", "-1")),
@@ -365,16 +416,20 @@ public final class Benchmark {
         return new Ours(sample, result.get("backup-id"));
     }
 
-    private static Map<String, String> parseResult(TimedProcess.Result r) {
+    private static Map<String, String> parseResult(String line) {
+        return parseResult(line, "(see the host's log)");
+    }
+
+    private static Map<String, String> parseResult(String stdout, String stderr) {
         String last = null;
-        for (String line : r.stdout().split("\n")) {
+        for (String line : stdout.split("\n")) {
             if (line.startsWith("RESULT")) {
                 last = line;
             }
         }
         if (last == null) {
-            throw new IllegalStateException("The engine's JVM printed no RESULT line; stdout: '" + r.stdout().strip()
-                    + "', stderr: '" + r.stderr().strip() + "'");
+            throw new IllegalStateException("The engine's JVM printed no RESULT line; stdout: '" + stdout.strip()
+                    + "', stderr: '" + stderr.strip() + "'");
         }
         Map<String, String> values = new HashMap<>();
         for (String field : last.substring("RESULT".length()).trim().split(" ")) {

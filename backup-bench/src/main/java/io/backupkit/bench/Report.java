@@ -48,15 +48,21 @@ record Report(List<Row> rows, String markdown) {
                 .append("): data sets, archives, restores and the sshd's directory |\n");
         md.append("| data set | ").append(data.describe()).append(" |\n");
         md.append("| engine JVM | `java -Xmx").append(options.heap())
-                .append("`, a fresh JVM per run (`io.backupkit.bench.Runner`), sshj with the JDK's crypto |\n\n");
+                .append("`: one long-running host JVM (`io.backupkit.bench.Runner serve`) for the pairs, a fresh JVM per "
+                        + "run for the rows that say so; sshj with the JDK's crypto |\n\n");
 
         md.append("## Results\n\n");
         md.append(String.format(Locale.ROOT, "MB/s = 10^6 payload bytes (the data set's %,d bytes) per second of wall "
-                + "time, whole process: ours is a fresh JVM (start, engine build, the operation, exit), theirs the "
-                + "shell pipeline. Median of %d run%s, ours and theirs alternating which goes first; warm page cache; "
-                + "archives deleted between runs and restores into a fresh directory, outside the timing. SSH runs go "
-                + "to an OpenSSH sshd on 127.0.0.1 that shares the cores with the client. Peak RSS: VmHWM of the "
-                + "engine's JVM, the highest of the runs.%n%n", data.bytes(), options.runs(), options.runs() == 1 ? "" : "s"));
+                + "time. Theirs: the whole shell pipeline. Ours: the engine call (`engine.backup` or `engine.restore`, "
+                + "from the request to the completed record: reading, checksums, the archive, the sidecar, the "
+                + "connection) in a long-running JVM, as an application embeds the engine, after two unmeasured "
+                + "warm-up operations of the same kind; the rows that say \"a fresh JVM\" time the whole process "
+                + "instead (JVM start, engine build, compiling the hot code, the operation, exit), the case of a "
+                + "command-line tool. Median of %d run%s, ours and theirs alternating which goes first; warm page "
+                + "cache; archives deleted between runs and restores into a fresh directory, outside the timing. SSH "
+                + "runs go to an OpenSSH sshd on 127.0.0.1 that shares the cores with the client. Peak RSS: VmHWM of "
+                + "the engine's JVM; for the long-running host it is the peak of everything it ran up to that row.%n%n",
+                data.bytes(), options.runs(), options.runs() == 1 ? "" : "s"));
         md.append("| path | ours MB/s | theirs MB/s | ratio (ours / theirs) | our peak RSS |\n");
         md.append("|---|---:|---:|---:|---:|\n");
         for (Row row : rows) {
@@ -70,10 +76,10 @@ record Report(List<Row> rows, String markdown) {
             md.append(" | ").append(mib(row.oursPeakRssKb())).append(" |\n");
         }
         md.append('\n');
-        Optional<Row> base = rows.stream().filter(r -> r.key().equals("backup-local")).findFirst();
+        Optional<Row> base = rows.stream().filter(r -> r.key().equals("backup-local-cold")).findFirst();
         Optional<Row> large = rows.stream().filter(r -> r.key().equals("backup-local-rss")).findFirst();
         if (base.isPresent() && large.isPresent()) {
-            md.append(String.format(Locale.ROOT, "Peak RSS of the engine's JVM for an uncompressed local backup: %s for "
+            md.append(String.format(Locale.ROOT, "Peak RSS of a fresh engine JVM for an uncompressed local backup: %s for "
                     + "%s, %s for %s (x%.2f for x%.1f the data).%n%n",
                     mib(base.get().oursPeakRssKb()), Options.human(base.get().payload()), mib(large.get().oursPeakRssKb()),
                     Options.human(large.get().payload()),
@@ -85,10 +91,10 @@ record Report(List<Row> rows, String markdown) {
                 r.payload() / median(r.ours(), Sample::archiveBytes), r.payload() / median(r.theirs(), Sample::archiveBytes))));
 
         md.append("## Where our time goes\n\n");
-        md.append("Medians per path. \"Engine call\" is `engine.backup`/`engine.restore` alone, measured inside the "
-                + "child JVM; the rest of the whole-process time is JVM start, engine build (state, module and "
-                + "transport discovery) and exit. CPU is the JVM's user + system time: above the wall time means "
-                + "more than one core busy.\n\n");
+        md.append("Medians per path. \"Engine call\" is `engine.backup`/`engine.restore` alone; for a fresh JVM the "
+                + "rest of the whole-process time is JVM start, engine build (state, module and transport discovery) "
+                + "and exit. CPU is the JVM's user + system time during the engine call and its build (for a fresh "
+                + "JVM it includes compiling the hot code): above the wall time means more than one core busy.\n\n");
         md.append("| path | whole process s | engine call s | engine call MB/s | rest s | CPU s | GC ms | archive bytes |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row row : rows) {

@@ -38,6 +38,10 @@ public final class Runner {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals("serve")) {
+            serve();
+            return;
+        }
         try {
             System.out.println(run(List.of(args)));
         } catch (Exception | Error e) {
@@ -47,7 +51,39 @@ public final class Runner {
         }
     }
 
+    /**
+     * A long-running host: reads one command per line from stdin (the arguments of {@link #main}, split at
+     * spaces), runs it in this JVM and prints its {@code RESULT} line, or {@code FAILED <message>}. This
+     * is how an application embeds the engine: the JVM and its compiled code outlive each operation.
+     * Ends at the end of stdin.
+     */
+    private static void serve() {
+        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                try {
+                    System.out.println(run(List.of(line.strip().split(" "))));
+                } catch (Exception | Error e) {
+                    e.printStackTrace();
+                    System.out.println("FAILED " + e.toString().replace('\n', ' '));
+                }
+                System.out.flush();
+            }
+        } catch (IOException e) {
+            System.err.println("Runner failed: " + e);
+            System.exit(2);
+        }
+    }
+
     static String run(List<String> args) throws IOException {
+        long cpuBefore = cpuMillis();
+        long gcMillisBefore = 0;
+        long gcCountBefore = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcMillisBefore += Math.max(0, gc.getCollectionTime());
+            gcCountBefore += Math.max(0, gc.getCollectionCount());
+        }
         if (args.isEmpty() || !(args.get(0).equals("backup") || args.get(0).equals("restore"))) {
             throw new IllegalArgumentException("The first argument must be 'backup' or 'restore' (got " + args + ")");
         }
@@ -90,15 +126,15 @@ public final class Runner {
             }
         }
         result.put("vmhwm-kb", Long.toString(vmHwmKb(Path.of("/proc/self/status"))));
-        result.put("cpu-ms", Long.toString(cpuMillis()));
+        result.put("cpu-ms", Long.toString(cpuMillis() - cpuBefore));
         long gcMillis = 0;
         long gcCount = 0;
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             gcMillis += Math.max(0, gc.getCollectionTime());
             gcCount += Math.max(0, gc.getCollectionCount());
         }
-        result.put("gc-ms", Long.toString(gcMillis));
-        result.put("gc-count", Long.toString(gcCount));
+        result.put("gc-ms", Long.toString(gcMillis - gcMillisBefore));
+        result.put("gc-count", Long.toString(gcCount - gcCountBefore));
         StringBuilder line = new StringBuilder("RESULT");
         result.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
         return line.toString();

@@ -563,7 +563,7 @@ public final class ArchiveReader implements AutoCloseable {
 
         @Override
         public Path resolve(Path stage, Entry entry) throws IOException {
-            return resolver.resolve(stage, module, entry.name());
+            return resolver.resolve(stage, module, entry);
         }
 
         private void finishCurrent() throws IOException {

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.HexFormat;
 
 /**
  * Streams one backup archive: {@code backup.json} (the header) first, then each module's entries
@@ -40,7 +41,9 @@ public final class ArchiveWriter implements AutoCloseable {
 
     private final ObjectMapper json = new ObjectMapper();
     private final Counting counting;
-    private final MessageDigest archiveDigest = Digests.sha256();
+    /** The archive's SHA-256, computed on a thread of its own: hashing twice is most of the CPU a backup takes. */
+    private final Pipes.AsyncDigest archiveDigest;
+    private String archiveSha256;
     private final Pipes.AsyncOutput async;
     private final Tar.Output tar;
     private final Cancellation cancellation;
@@ -83,11 +86,6 @@ public final class ArchiveWriter implements AutoCloseable {
             Path spoolDirectory) throws IOException {
         this.cancellation = cancellation;
         this.progress = progress;
-        this.counting = new Counting(target, archiveDigest);
-        OutputStream compressed = Codecs.compress(compression, counting);
-        // files are read and framed on this thread; compression, hashing and sending on another
-        this.async = new Pipes.AsyncOutput(compressed, 1 << 20, 4);
-        this.tar = new Tar.Output(async);
         // the manifest grows with the entries: it is spooled to a temporary file, not held in memory
         manifestFile = spoolDirectory == null ? Files.createTempFile("backupkit-manifest-", ".json")
                 : Files.createTempFile(spoolDirectory, "backupkit-manifest-", ".json");
@@ -96,6 +94,12 @@ public final class ArchiveWriter implements AutoCloseable {
         manifest.writeStartObject();
         manifest.writeNumberField("format", FORMAT);
         manifest.writeObjectFieldStart("modules");
+        // files are read and framed on this thread; entries are hashed, the manifest written, the archive
+        // compressed and sent on a second; the archive hashed on a third
+        this.archiveDigest = new Pipes.AsyncDigest(Digests.sha256(), 1 << 20, 3);
+        this.counting = new Counting(target, archiveDigest);
+        this.async = new Pipes.AsyncOutput(Codecs.compress(compression, counting), 1 << 20, 4);
+        this.tar = new Tar.Output(async);
     }
 
     /** Writes the header; call it first. */
@@ -108,8 +112,10 @@ public final class ArchiveWriter implements AutoCloseable {
     /** The sink for one module's entries; modules are written one after another. */
     public ModuleSink module(String module) throws IOException {
         endModule();
-        manifest.writeObjectFieldStart(module);
-        manifest.writeArrayFieldStart("entries");
+        async.after(() -> {
+            manifest.writeObjectFieldStart(module);
+            manifest.writeArrayFieldStart("entries");
+        });
         moduleOpen = true;
         current = new ModuleSink(module);
         return current;
@@ -117,10 +123,14 @@ public final class ArchiveWriter implements AutoCloseable {
 
     private void endModule() throws IOException {
         if (moduleOpen) {
-            manifest.writeEndArray();
-            manifest.writeNumberField("count", current.count());
-            manifest.writeNumberField("bytes", current.bytes());
-            manifest.writeEndObject();
+            int count = current.count();
+            long bytes = current.bytes();
+            async.after(() -> {
+                manifest.writeEndArray();
+                manifest.writeNumberField("count", count);
+                manifest.writeNumberField("bytes", bytes);
+                manifest.writeEndObject();
+            });
             moduleOpen = false;
         }
     }
@@ -128,6 +138,7 @@ public final class ArchiveWriter implements AutoCloseable {
     /** Writes the manifest and ends the archive; the target stays open. */
     public void finish() throws IOException {
         endModule();
+        async.flush(); // every entry hashed and in the manifest
         manifest.writeEndObject();
         manifest.writeEndObject();
         manifest.close();
@@ -141,6 +152,7 @@ public final class ArchiveWriter implements AutoCloseable {
         tar.closeEntry();
         tar.finish();
         async.close();
+        archiveSha256 = HexFormat.of().formatHex(archiveDigest.digest());
         finished = true;
         Files.deleteIfExists(manifestFile);
     }
@@ -155,7 +167,7 @@ public final class ArchiveWriter implements AutoCloseable {
         if (!finished) {
             throw new IllegalStateException("archive not finished");
         }
-        return Digests.hex(archiveDigest);
+        return archiveSha256;
     }
 
     private void writeJson(String name, ObjectNode node) throws IOException {
@@ -170,10 +182,14 @@ public final class ArchiveWriter implements AutoCloseable {
         if (!finished) {
             finished = true;
             try {
-                manifest.close();
+                async.close(); // stops the writer thread, which writes the manifest
             } finally {
-                async.close(); // stops the writer thread even when tar refuses to finish
-                Files.deleteIfExists(manifestFile);
+                archiveDigest.stop();
+                try {
+                    manifest.close();
+                } finally {
+                    Files.deleteIfExists(manifestFile);
+                }
             }
         }
     }
@@ -210,26 +226,30 @@ public final class ArchiveWriter implements AutoCloseable {
         public void file(Entry entry, InputStream content) throws IOException {
             start(entry, false);
             MessageDigest digest = Digests.sha256();
-            long remaining = entry.size();
-            while (remaining > 0) {
-                cancellation.throwIfCancelled();
-                int n = content.read(buffer, 0, (int) Math.min(buffer.length, remaining));
-                if (n < 0) {
-                    throw new IOException("Entry '" + entry.name() + "' of module '" + module + "' ended "
-                            + remaining + " bytes before its declared size " + entry.size());
+            async.hashing(digest); // the entry's content is hashed on the writer thread
+            try {
+                long remaining = entry.size();
+                while (remaining > 0) {
+                    cancellation.throwIfCancelled();
+                    int n = content.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+                    if (n < 0) {
+                        throw new IOException("Entry '" + entry.name() + "' of module '" + module + "' ended "
+                                + remaining + " bytes before its declared size " + entry.size());
+                    }
+                    tar.write(buffer, 0, n);
+                    remaining -= n;
+                    bytes += n;
+                    progress.written(module, entry.name(), n);
                 }
-                digest.update(buffer, 0, n);
-                tar.write(buffer, 0, n);
-                remaining -= n;
-                bytes += n;
-                progress.written(module, entry.name(), n);
+            } finally {
+                async.hashing(null);
             }
             if (content.read() >= 0) {
                 throw new IOException("Entry '" + entry.name() + "' of module '" + module
                         + "' is longer than its declared size " + entry.size() + " (did it change while read?)");
             }
             tar.closeEntry();
-            record(entry, Digests.hex(digest));
+            record(entry, digest);
         }
 
         @Override
@@ -258,26 +278,29 @@ public final class ArchiveWriter implements AutoCloseable {
                     entry.mode() & 07777, entry.modified());
         }
 
-        private void record(Entry entry, String sha256) throws IOException {
-            manifest.writeStartObject();
-            manifest.writeStringField("name", entry.name());
-            if (entry.directory()) {
-                manifest.writeBooleanField("directory", true);
-            } else {
-                manifest.writeNumberField("size", entry.size());
-                manifest.writeStringField("sha256", sha256);
-            }
-            manifest.writeEndObject();
+        /** Adds the entry to the manifest on the writer thread, once its content is hashed. */
+        private void record(Entry entry, MessageDigest digest) {
+            async.after(() -> {
+                manifest.writeStartObject();
+                manifest.writeStringField("name", entry.name());
+                if (entry.directory()) {
+                    manifest.writeBooleanField("directory", true);
+                } else {
+                    manifest.writeNumberField("size", entry.size());
+                    manifest.writeStringField("sha256", Digests.hex(digest));
+                }
+                manifest.writeEndObject();
+            });
             count++;
         }
     }
 
     /** Counts and hashes what reaches the target; never closes it. */
     private static final class Counting extends FilterOutputStream {
-        private final MessageDigest digest;
+        private final Pipes.AsyncDigest digest;
         private long count;
 
-        Counting(OutputStream out, MessageDigest digest) {
+        Counting(OutputStream out, Pipes.AsyncDigest digest) {
             super(out);
             this.digest = digest;
         }

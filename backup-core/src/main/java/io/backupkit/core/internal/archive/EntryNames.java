@@ -70,15 +70,27 @@ public final class EntryNames {
 
     /**
      * Resolves the entries of one restore. It remembers the directories it has found to be real
-     * directories, so that the entries in one directory cost one {@code lstat} each rather than one per
-     * directory on the way. That is safe because only a module could turn such a directory into a
-     * symbolic link while it restores, and the archive cannot make it do so: links are refused on read.
+     * directories, so that an entry costs one {@code lstat} rather than one per directory on the way; and
+     * the directory entries whose path was free, so that the entries inside them, which the module
+     * creates in a directory it has just made, cost none. That is safe because only a module could put a
+     * link or a special file there while it restores, and the archive cannot make it do so: links and
+     * special files are refused on read, and every name comes once.
      */
     public static final class Resolver {
         private static final int REMEMBERED = 4096;
         private final Set<Path> directories = new HashSet<>();
+        private final Set<Path> fresh = new HashSet<>();
+
+        /** As {@link EntryNames#resolve(Path, String, String)} for an entry of this restore. */
+        public Path resolve(Path stage, String module, Entry entry) throws IOException {
+            return resolve(stage, module, entry.name(), entry.directory());
+        }
 
         public Path resolve(Path stage, String module, String name) throws IOException {
+            return resolve(stage, module, name, false);
+        }
+
+        private Path resolve(Path stage, String module, String name, boolean directory) throws IOException {
             String problem = problem(name);
             if (problem != null) {
                 throw new IOException("Entry '" + name + "' of module '" + module + "' " + problem);
@@ -89,25 +101,38 @@ public final class EntryNames {
                 throw new IOException("Entry '" + name + "' of module '" + module
                         + "' resolves outside the restore stage");
             }
-            for (Path p = target.getParent(); p != null && !p.equals(root) && !directories.contains(p);
-                    p = p.getParent()) {
+            Path parent = target.getParent();
+            if (fresh.contains(parent)) {
+                if (directory) {
+                    remember(fresh, target);
+                }
+                return target;
+            }
+            for (Path p = parent; p != null && !p.equals(root) && !directories.contains(p); p = p.getParent()) {
                 BasicFileAttributes a = attributes(p);
                 if (a != null && a.isSymbolicLink()) {
                     throw new IOException("Entry '" + name + "' of module '" + module
                             + "' passes through the symbolic link '" + root.relativize(p) + "'");
                 }
                 if (a != null && a.isDirectory()) {
-                    if (directories.size() >= REMEMBERED) {
-                        directories.clear();
-                    }
-                    directories.add(p);
+                    remember(directories, p);
                 }
             }
             BasicFileAttributes a = attributes(target);
             if (a != null && !a.isRegularFile() && !a.isDirectory()) {
                 throw new IOException("Entry '" + name + "' of module '" + module + "' would replace a special file");
             }
+            if (a == null && directory) {
+                remember(fresh, target);
+            }
             return target;
+        }
+
+        private static void remember(Set<Path> set, Path path) {
+            if (set.size() >= REMEMBERED) {
+                set.clear();
+            }
+            set.add(path);
         }
 
         /** The attributes of the path itself (not of what a link points to), or null if nothing is there. */

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -22,6 +25,19 @@ final class Pipes {
     private record Chunk(byte[] bytes, int length) {
     }
 
+    /** Work for the writer thread that runs once the bytes written before it have been written. */
+    interface Action {
+        void run() throws IOException;
+    }
+
+    /** A chunk of output, and what to do with it after it is written: hash parts of it, run actions. */
+    private record OutChunk(byte[] bytes, int length, List<Object> work) {
+    }
+
+    /** Bytes of a chunk that go into a digest. */
+    private record Hashed(int start, int length, MessageDigest digest) {
+    }
+
     private static Thread start(String name, Runnable body) {
         Thread thread = new Thread(body, name);
         thread.setDaemon(true);
@@ -35,17 +51,110 @@ final class Pipes {
     }
 
     /**
+     * A SHA-256 (or other digest) of a stream computed on a thread of its own: {@link #update} copies the
+     * bytes into a chunk, and the thread hashes the chunks in order. {@link #digest()} waits for the rest.
+     */
+    static final class AsyncDigest {
+        private final MessageDigest digest;
+        private final BlockingQueue<Chunk> full;
+        private final BlockingQueue<byte[]> free;
+        private final Thread worker;
+        private byte[] current;
+        private int count;
+        private volatile Throwable failure;
+
+        AsyncDigest(MessageDigest digest, int chunkSize, int depth) {
+            this.digest = digest;
+            this.full = new ArrayBlockingQueue<>(depth + 1);
+            this.free = new ArrayBlockingQueue<>(depth + 1);
+            for (int i = 0; i < depth; i++) {
+                free.add(new byte[chunkSize]);
+            }
+            this.current = new byte[chunkSize];
+            this.worker = start("backupkit-archive-digest", this::run);
+        }
+
+        private void run() {
+            try {
+                while (true) {
+                    Chunk chunk = full.take();
+                    if (chunk.bytes() == END) {
+                        return;
+                    }
+                    digest.update(chunk.bytes(), 0, chunk.length());
+                    free.put(chunk.bytes());
+                }
+            } catch (InterruptedException e) {
+                // stopped
+            } catch (Throwable e) {
+                failure = e;
+            }
+        }
+
+        void update(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                if (count == current.length) {
+                    send();
+                }
+                int n = Math.min(len, current.length - count);
+                System.arraycopy(b, off, current, count, n);
+                count += n;
+                off += n;
+                len -= n;
+            }
+        }
+
+        private void send() throws IOException {
+            try {
+                full.put(new Chunk(current, count));
+                current = free.take();
+            } catch (InterruptedException e) {
+                throw interrupted();
+            }
+            count = 0;
+        }
+
+        /** Hashes what is left, stops the thread and returns the digest. */
+        byte[] digest() throws IOException {
+            if (count > 0) {
+                send();
+            }
+            stop();
+            if (failure != null) {
+                throw new IOException("The archive's digest failed", failure);
+            }
+            return digest.digest();
+        }
+
+        /** Stops the thread without waiting for the rest. */
+        void stop() throws IOException {
+            if (!worker.isAlive()) {
+                return;
+            }
+            try {
+                full.put(new Chunk(END, 0));
+                worker.join();
+            } catch (InterruptedException e) {
+                worker.interrupt();
+                throw interrupted();
+            }
+        }
+    }
+
+    /**
      * Writes go into chunks that a second thread writes to {@code target}. A failure of the target is
      * thrown by the next write, flush or close. Closing closes the target.
      */
     static final class AsyncOutput extends OutputStream {
         private final OutputStream target;
-        private final BlockingQueue<Chunk> full;
+        private final BlockingQueue<OutChunk> full;
         private final BlockingQueue<byte[]> free;
         private final Thread worker;
         private volatile Throwable failure;
         private byte[] current;
         private int count;
+        private List<Object> work = new ArrayList<>();
+        private MessageDigest hashing;
         private boolean closed;
         private int inFlight;
         private final Object drained = new Object();
@@ -64,13 +173,22 @@ final class Pipes {
         private void drain() {
             try {
                 while (true) {
-                    Chunk chunk = full.take();
+                    OutChunk chunk = full.take();
                     if (chunk.bytes() == END) {
                         return;
                     }
                     if (failure == null) {
                         try {
-                            target.write(chunk.bytes(), 0, chunk.length());
+                            if (chunk.length() > 0) {
+                                target.write(chunk.bytes(), 0, chunk.length());
+                            }
+                            for (Object w : chunk.work()) {
+                                if (w instanceof Hashed h) {
+                                    h.digest().update(chunk.bytes(), h.start(), h.length());
+                                } else {
+                                    ((Action) w).run();
+                                }
+                            }
                         } catch (Throwable e) {
                             failure = e;
                         }
@@ -102,12 +220,22 @@ final class Pipes {
             }
         }
 
+        /**
+         * From now on, the bytes written also go into {@code digest} (null: none), on the writer thread; the
+         * digest is complete for an {@link #after} action queued once its bytes are written.
+         */
+        void hashing(MessageDigest digest) {
+            this.hashing = digest;
+        }
+
+        /** Runs {@code action} on the writer thread once everything written so far has been written. */
+        void after(Action action) {
+            work.add(action);
+        }
+
         @Override
         public void write(int b) throws IOException {
-            if (count == current.length) {
-                send();
-            }
-            current[count++] = (byte) b;
+            write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
@@ -118,6 +246,14 @@ final class Pipes {
                 }
                 int n = Math.min(len, current.length - count);
                 System.arraycopy(b, off, current, count, n);
+                if (hashing != null) {
+                    Object last = work.isEmpty() ? null : work.get(work.size() - 1);
+                    if (last instanceof Hashed h && h.digest() == hashing && h.start() + h.length() == count) {
+                        work.set(work.size() - 1, new Hashed(h.start(), h.length() + n, hashing));
+                    } else {
+                        work.add(new Hashed(count, n, hashing));
+                    }
+                }
                 count += n;
                 off += n;
                 len -= n;
@@ -126,19 +262,20 @@ final class Pipes {
 
         private void send() throws IOException {
             check();
-            if (count == 0) {
+            if (count == 0 && work.isEmpty()) {
                 return;
             }
             try {
                 synchronized (drained) {
                     inFlight++;
                 }
-                full.put(new Chunk(current, count));
+                full.put(new OutChunk(current, count, work));
                 current = free.take();
             } catch (InterruptedException e) {
                 throw interrupted();
             }
             count = 0;
+            work = new ArrayList<>();
         }
 
         /** Sends what is buffered and waits until the target has it all, then flushes the target. */
@@ -177,7 +314,7 @@ final class Pipes {
 
         private void stop() throws IOException {
             try {
-                full.put(new Chunk(END, 0));
+                full.put(new OutChunk(END, 0, List.of()));
                 worker.join();
             } catch (InterruptedException e) {
                 worker.interrupt();

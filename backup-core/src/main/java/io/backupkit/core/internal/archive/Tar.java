@@ -367,11 +367,15 @@ final class Tar {
         /** An octal field (leading spaces, trailing NUL or spaces) or a base-256 one (high bit set). */
         private static long number(byte[] h, int offset, int length, String field) throws IOException {
             if ((h[offset] & 0x80) != 0) {
-                if (length > 9 || (h[offset] & 0x40) != 0) {
-                    throw new IOException("A tar header's " + field + " is a negative or too large base-256 number");
+                String refused = "A tar header's " + field + " is a negative or too large base-256 number";
+                if ((h[offset] & 0x40) != 0) {
+                    throw new IOException(refused);
                 }
                 long value = h[offset] & 0x3f;
                 for (int i = 1; i < length; i++) {
+                    if (value >>> 55 != 0) { // another byte would overflow the long
+                        throw new IOException(refused);
+                    }
                     value = value << 8 | h[offset + i] & 0xff;
                 }
                 return value;

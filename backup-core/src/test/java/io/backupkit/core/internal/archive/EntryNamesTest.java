@@ -74,6 +74,51 @@ final class EntryNamesTest {
                 .hasMessage("Entry 'passwd' of module 'm' would replace a special file");
     }
 
+    @Test
+    void oneResolverStillFindsALinkBesideADirectoryItHasChecked() throws IOException {
+        Path stage = Files.createDirectory(temp.resolve("stage"));
+        Files.createDirectories(stage.resolve("a/b"));
+        Files.createSymbolicLink(stage.resolve("a/up"), temp);
+        EntryNames.Resolver resolver = new EntryNames.Resolver();
+
+        assertThat(resolver.resolve(stage, "m", Entry.file("a/b/c", 1, Instant.EPOCH, 0644)))
+                .isEqualTo(stage.resolve("a/b/c"));
+        // 'a' is remembered as a real directory; its other child is still looked at
+        assertThatThrownBy(() -> resolver.resolve(stage, "m", Entry.file("a/up/x", 1, Instant.EPOCH, 0644)))
+                .hasMessage("Entry 'a/up/x' of module 'm' passes through the symbolic link 'a/up'");
+        assertThatThrownBy(() -> resolver.resolve(stage, "m", Entry.file("a/up", 1, Instant.EPOCH, 0644)))
+                .hasMessage("Entry 'a/up' of module 'm' would replace a special file");
+    }
+
+    @Test
+    void oneResolverChecksWhatIsInsideADirectoryThatExistedBefore() throws IOException {
+        Path stage = Files.createDirectory(temp.resolve("stage"));
+        Files.createDirectories(stage.resolve("kept"));
+        Files.createSymbolicLink(stage.resolve("kept/link"), temp.resolve("outside-file"));
+        EntryNames.Resolver resolver = new EntryNames.Resolver();
+
+        // the directory entry's path is taken: it is not new, so its content is still checked
+        resolver.resolve(stage, "m", Entry.directory("kept", Instant.EPOCH, 0755));
+        assertThatThrownBy(() -> resolver.resolve(stage, "m", Entry.file("kept/link", 1, Instant.EPOCH, 0644)))
+                .hasMessage("Entry 'kept/link' of module 'm' would replace a special file");
+    }
+
+    @Test
+    void oneResolverTrustsTheContentOfADirectoryWhosePathWasFree() throws IOException {
+        Path stage = Files.createDirectory(temp.resolve("stage"));
+        EntryNames.Resolver resolver = new EntryNames.Resolver();
+
+        Path made = resolver.resolve(stage, "m", Entry.directory("new", Instant.EPOCH, 0755));
+        Files.createDirectory(made);
+        // what only a module could do behind the resolver's back: a link in a directory the restore made
+        Files.createSymbolicLink(made.resolve("link"), temp.resolve("outside-file"));
+
+        assertThat(resolver.resolve(stage, "m", Entry.file("new/link", 1, Instant.EPOCH, 0644)))
+                .isEqualTo(stage.resolve("new/link"));
+        assertThatThrownBy(() -> EntryNames.resolve(stage, "m", "new/link"))
+                .hasMessage("Entry 'new/link' of module 'm' would replace a special file");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
         "..|has a '..' segment",

@@ -16,7 +16,6 @@ import io.backupkit.spi.RestoreContext;
 import io.backupkit.spi.RestoreStage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -529,11 +528,7 @@ public final class FilesModule implements BackupModule {
 
     private static int mode(BasicFileAttributes attributes, boolean directory) {
         if (attributes instanceof PosixFileAttributes posix) {
-            int mode = 0;
-            for (PosixFilePermission p : posix.permissions()) {
-                mode |= 1 << (8 - p.ordinal());
-            }
-            return mode;
+            return bits(posix.permissions());
         }
         return directory ? DEFAULT_DIRECTORY_MODE : DEFAULT_FILE_MODE;
     }
@@ -616,6 +611,16 @@ public final class FilesModule implements BackupModule {
         }
     }
 
+    /** Permission bits as a mode: {@code OWNER_READ} is 0400 ... {@code OTHERS_EXECUTE} 0001. */
+    private static int bits(Set<PosixFilePermission> permissions) {
+        int mode = 0;
+        for (PosixFilePermission p : permissions) {
+            mode |= 1 << (8 - p.ordinal());
+        }
+        return mode;
+    }
+
+    /** The inverse of {@link #bits}. */
     private static Set<PosixFilePermission> permissions(int mode) {
         Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
         for (PosixFilePermission p : PosixFilePermission.values()) {
@@ -649,11 +654,7 @@ public final class FilesModule implements BackupModule {
             Path probe = stage.resolve(".umask-probe");
             Files.createFile(probe, PosixFilePermissions.asFileAttribute(EnumSet.allOf(PosixFilePermission.class)));
             try {
-                int bits = 0;
-                for (PosixFilePermission p : Files.getPosixFilePermissions(probe, LinkOption.NOFOLLOW_LINKS)) {
-                    bits |= 1 << (8 - p.ordinal());
-                }
-                return bits;
+                return bits(Files.getPosixFilePermissions(probe, LinkOption.NOFOLLOW_LINKS));
             } finally {
                 Files.delete(probe);
             }

@@ -595,8 +595,7 @@ public final class ArchiveReader implements AutoCloseable {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n;
-            n = readContent(b, off, len);
+            int n = readContent(b, off, len);
             if (n > 0) {
                 digest.update(b, off, n);
                 read += n;

@@ -25,7 +25,7 @@ final class Pipes {
     private record Chunk(byte[] bytes, int length) {
     }
 
-    /** Work for the writer thread that runs once the bytes written before it have been written. */
+    /** Work for a pipe's thread: after the bytes written before it (output), or after the end (input). */
     interface Action {
         void run() throws IOException;
     }
@@ -81,13 +81,17 @@ final class Pipes {
                     if (chunk.bytes() == END) {
                         return;
                     }
-                    digest.update(chunk.bytes(), 0, chunk.length());
+                    if (failure == null) {
+                        try {
+                            digest.update(chunk.bytes(), 0, chunk.length());
+                        } catch (Throwable e) {
+                            failure = e; // reported by digest(); the chunks keep coming back, so no writer waits
+                        }
+                    }
                     free.put(chunk.bytes());
                 }
             } catch (InterruptedException e) {
                 // stopped
-            } catch (Throwable e) {
-                failure = e;
             }
         }
 
@@ -328,11 +332,6 @@ final class Pipes {
         InputStream open() throws IOException;
     }
 
-    /** Work done after the stream ends, on the same thread. */
-    interface Tail {
-        void run() throws IOException;
-    }
-
     /**
      * Reads a stream ahead on a second thread, in chunks. The stream is opened on that thread (so that,
      * for example, decompression runs there too), and {@code tail} runs there once it has ended. A failure
@@ -340,7 +339,7 @@ final class Pipes {
      */
     static final class AsyncInput extends InputStream {
         private final Opener opener;
-        private final Tail tail;
+        private final Action tail;
         private final BlockingQueue<Chunk> full;
         private final BlockingQueue<byte[]> free;
         private final Thread worker;
@@ -351,13 +350,7 @@ final class Pipes {
         private int position;
         private boolean ended;
 
-        AsyncInput(InputStream source, int chunkSize, int depth) {
-            this(() -> source, () -> {
-            }, chunkSize, depth);
-            this.source = source;
-        }
-
-        AsyncInput(Opener opener, Tail tail, int chunkSize, int depth) {
+        AsyncInput(Opener opener, Action tail, int chunkSize, int depth) {
             this.opener = opener;
             this.tail = tail;
             this.full = new ArrayBlockingQueue<>(depth + 1);

@@ -6,7 +6,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The tar format as the archive uses it: POSIX ustar headers, with a PAX extended header in front of an
@@ -410,8 +412,8 @@ final class Tar {
         }
 
         /** The records of a PAX header: {@code "<length> <key>=<value>\n"}, each checked. */
-        private static java.util.List<String[]> paxRecords(byte[] data) throws IOException {
-            java.util.List<String[]> records = new java.util.ArrayList<>();
+        private static List<String[]> paxRecords(byte[] data) throws IOException {
+            List<String[]> records = new ArrayList<>();
             int at = 0;
             while (at < data.length) {
                 if (data[at] == 0) {

@@ -9,8 +9,8 @@ import io.backupkit.api.InvalidInputException;
 import io.backupkit.api.RecurrenceRule;
 import io.backupkit.api.Violation;
 import io.backupkit.core.JsonCodec;
+import io.backupkit.core.SharedVectors;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -38,10 +38,7 @@ final class OccurrencesVectorsTest {
     private final JsonCodec codec = new JsonCodec();
 
     static JsonNode vectors() throws IOException {
-        try (InputStream in = OccurrencesVectorsTest.class.getResourceAsStream("/vectors/rrule-sample.json")) {
-            assertThat(in).as("vectors/rrule-sample.json on the test class path").isNotNull();
-            return JSON.readTree(in);
-        }
+        return JSON.readTree(SharedVectors.bytes("rrule-sample.json"));
     }
 
     static Stream<Arguments> cases() throws IOException {

@@ -93,6 +93,41 @@ public abstract class TransportContractTest {
     }
 
     @Test
+    public final void readsOfEverySizeGiveTheObjectsBytesInOrder() throws IOException {
+        byte[] big = random(BIG, 7);
+        put("sizes.tar", big, false);
+
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        Random sizes = new Random(11);
+        try (InputStream in = transport.open("sizes.tar")) {
+            assertThat(in.read(new byte[1], 0, 0)).isZero();
+            while (true) {
+                int kind = sizes.nextInt(4);
+                if (kind == 0) {
+                    int b = in.read();
+                    if (b < 0) {
+                        break;
+                    }
+                    got.write(b);
+                    continue;
+                }
+                // small reads, reads around the transport's own buffer sizes, reads larger than them
+                int size = kind == 1 ? 1 + sizes.nextInt(64) : kind == 2 ? 1 + sizes.nextInt(300_000)
+                        : 300_000 + sizes.nextInt(700_000);
+                byte[] buffer = new byte[size + 3];
+                int n = in.read(buffer, 3, size);
+                if (n < 0) {
+                    break;
+                }
+                assertThat(n).isBetween(1, size);
+                got.write(buffer, 3, n);
+            }
+            assertThat(in.read()).isEqualTo(-1);
+        }
+        assertThat(got.toByteArray()).isEqualTo(big);
+    }
+
+    @Test
     public final void nothingIsVisibleBeforeCommit() throws IOException {
         byte[] data = random(200_000, 2);
         try (ObjectUpload upload = transport.create("pending.tar", false)) {

@@ -48,6 +48,10 @@ final class SftpTransport implements Transport {
     static final int CHUNK = 255 * 1024;
     static final int WRITES_IN_FLIGHT = 32;
     static final int READS_IN_FLIGHT = 64;
+    /** The channel window we grant the server: how much it may send before we acknowledge. */
+    static final long WINDOW = 16L << 20;
+    /** The largest channel data packet we accept (sshj's decoder refuses SSH packets over 256 KiB). */
+    static final int MAX_PACKET = 64 << 10;
     static final String TEMP_SUFFIX = ".part";
     private static final Duration STALE = Duration.ofHours(24);
 
@@ -73,6 +77,9 @@ final class SftpTransport implements Transport {
             int io = (int) Math.min(Integer.MAX_VALUE, connection.settings().ioTimeout().toMillis());
             ssh.getTransport().setTimeoutMs(io);
             ssh.getConnection().setTimeoutMs(io); // how long a write waits for the server's window
+            // sshj's default window (2 MiB) stalls the server's reply stream: a download reached half the speed
+            ssh.getConnection().setWindowSize(WINDOW);
+            ssh.getConnection().setMaxPacketSize(MAX_PACKET);
             SFTPClient sftp = ssh.newSFTPClient();
             sftp.getSFTPEngine().setTimeoutMs((int) Math.min(Integer.MAX_VALUE,
                     connection.settings().ioTimeout().toMillis()));
@@ -161,37 +168,7 @@ final class SftpTransport implements Transport {
             throw translate("cannot read", name, e);
         }
         InputStream in = file.new ReadAheadRemoteFileInputStream(READS_IN_FLIGHT);
-        return new InputStream() {
-            private boolean closed;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                try {
-                    return in.read(b, off, len);
-                } catch (IOException e) {
-                    throw translate("cannot read", name, e);
-                }
-            }
-
-            @Override
-            public void close() throws IOException {
-                if (closed) {
-                    return; // a second CLOSE of the handle is an error on OpenSSH
-                }
-                closed = true;
-                try {
-                    in.close();
-                } finally {
-                    file.close();
-                }
-            }
-        };
+        return new Download(name, file, in);
     }
 
     @Override
@@ -289,6 +266,79 @@ final class SftpTransport implements Transport {
             sftp.close();
         } finally {
             ssh.close();
+        }
+    }
+
+    /**
+     * A download through sshj's read-ahead stream, always asking it for {@link #CHUNK} bytes.
+     *
+     * <p>sshj sizes the READ requests it queues by the length of the read that finds its data used up,
+     * so a caller's short read would fill the pipeline with short requests. Reads shorter than a chunk
+     * go through a buffer of its own instead.
+     */
+    private final class Download extends InputStream {
+        private final String name;
+        private final RemoteFile file;
+        private final InputStream in;
+        private final byte[] buffer = new byte[CHUNK];
+        private int position;
+        private int limit;
+        private boolean closed;
+
+        Download(String name, RemoteFile file, InputStream in) {
+            this.name = name;
+            this.file = file;
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) {
+                return 0;
+            }
+            if (position == limit) {
+                if (len >= CHUNK) {
+                    return fetch(b, off);
+                }
+                int n = fetch(buffer, 0);
+                if (n < 0) {
+                    return -1;
+                }
+                position = 0;
+                limit = n;
+            }
+            int n = Math.min(len, limit - position);
+            System.arraycopy(buffer, position, b, off, n);
+            position += n;
+            return n;
+        }
+
+        private int fetch(byte[] into, int off) throws IOException {
+            try {
+                return in.read(into, off, CHUNK);
+            } catch (IOException e) {
+                throw translate("cannot read", name, e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return; // a second CLOSE of the handle is an error on OpenSSH
+            }
+            closed = true;
+            try {
+                in.close();
+            } finally {
+                file.close();
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import io.backupkit.spi.EntrySource;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -152,6 +153,11 @@ public final class ArchiveReader implements AutoCloseable {
     private final Set<String> finishedModules = new HashSet<>();
     private final List<String> moduleOrder = new ArrayList<>();
     private final SeenSpool seen;
+    /**
+     * Entry checksums, computed on a thread of their own from a copy of the bytes (the module reuses its
+     * buffer); the thread also records each entry's outcome, in order, for the manifest check.
+     */
+    private final Pipes.AsyncOutput hashes;
     private Tar.Header pending;
     private String currentModule;
     private Source source;
@@ -174,6 +180,7 @@ public final class ArchiveReader implements AutoCloseable {
     public ArchiveReader(InputStream source, Limits limits, Cancellation cancellation, java.nio.file.Path spoolDirectory,
             LongConsumer fetched) throws IOException {
         this.seen = new SeenSpool(spoolDirectory);
+        this.hashes = new Pipes.AsyncOutput(OutputStream.nullOutputStream(), 1 << 20, 3, "backupkit-entry-digest");
         this.limits = limits;
         this.cancellation = cancellation;
         this.raw = new Hashing(source, archiveDigest);
@@ -243,7 +250,7 @@ public final class ArchiveReader implements AutoCloseable {
             throw integrity("Module '" + module + "' appears in more than one part of the archive");
         }
         moduleOrder.add(module);
-        seen.module(module);
+        hashes.after(() -> seen.module(module));
         currentModule = module;
         source = new Source(module);
         return module;
@@ -296,6 +303,7 @@ public final class ArchiveReader implements AutoCloseable {
 
     /** Reads the manifest as a stream and checks it against the entries read, in one pass. */
     private void verify(InputStream manifestJson) throws IOException {
+        hashes.flush(); // every entry's checksum is recorded
         seen.rewind();
         try (com.fasterxml.jackson.core.JsonParser p = json.getFactory().createParser(manifestJson)) {
             expect(p.nextToken() == JsonToken.START_OBJECT);
@@ -521,7 +529,11 @@ public final class ArchiveReader implements AutoCloseable {
             try {
                 raw.close(); // the source, also when the read-ahead thread never opened it
             } finally {
-                seen.close();
+                try {
+                    hashes.abandon();
+                } finally {
+                    seen.close();
+                }
             }
         }
     }
@@ -550,6 +562,7 @@ public final class ArchiveReader implements AutoCloseable {
             pending = null;
             Entry entry = check(next, module, names);
             current = new Content(entry);
+            hashes.hashing(entry.directory() ? null : current.digest);
             return entry;
         }
 
@@ -569,9 +582,11 @@ public final class ArchiveReader implements AutoCloseable {
         private void finishCurrent() throws IOException {
             if (current != null) {
                 current.drain();
-                seen.entry(new Seen(current.entry.name(), current.entry.directory(), current.read,
-                        current.entry.directory() ? null : Digests.hex(current.digest)));
+                Content done = current;
                 current = null;
+                hashes.hashing(null);
+                hashes.after(() -> seen.entry(new Seen(done.entry.name(), done.entry.directory(), done.read,
+                        done.entry.directory() ? null : Digests.hex(done.digest))));
             }
         }
     }
@@ -597,7 +612,7 @@ public final class ArchiveReader implements AutoCloseable {
         public int read(byte[] b, int off, int len) throws IOException {
             int n = readContent(b, off, len);
             if (n > 0) {
-                digest.update(b, off, n);
+                hashes.write(b, off, n); // hashed on the digest thread
                 read += n;
             }
             return n;

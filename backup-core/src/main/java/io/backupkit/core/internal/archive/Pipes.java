@@ -164,6 +164,10 @@ final class Pipes {
         private final Object drained = new Object();
 
         AsyncOutput(OutputStream target, int chunkSize, int depth) {
+            this(target, chunkSize, depth, "backupkit-archive-writer");
+        }
+
+        AsyncOutput(OutputStream target, int chunkSize, int depth, String threadName) {
             this.target = target;
             this.full = new ArrayBlockingQueue<>(depth);
             this.free = new ArrayBlockingQueue<>(depth + 2);
@@ -171,7 +175,7 @@ final class Pipes {
                 free.add(new byte[chunkSize]);
             }
             this.current = new byte[chunkSize];
-            this.worker = start("backupkit-archive-writer", this::drain);
+            this.worker = start(threadName, this::drain);
         }
 
         private void drain() {
@@ -314,6 +318,19 @@ final class Pipes {
                 target.close();
             }
             check();
+        }
+
+        /** Stops the thread without waiting for what is buffered to be written, and closes the target. */
+        void abandon() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                stop();
+            } finally {
+                target.close();
+            }
         }
 
         private void stop() throws IOException {

@@ -47,9 +47,9 @@ final class SftpTransport implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(SftpTransport.class);
     static final int CHUNK = 255 * 1024;
     static final int WRITES_IN_FLIGHT = 32;
-    static final int READS_IN_FLIGHT = 64;
+    static final int READS_IN_FLIGHT = 32;
     /** The channel window we grant the server: how much it may send before we acknowledge. */
-    static final long WINDOW = 16L << 20;
+    static final long WINDOW = 8L << 20;
     /** The largest channel data packet we accept (sshj's decoder refuses SSH packets over 256 KiB). */
     static final int MAX_PACKET = 64 << 10;
     static final String TEMP_SUFFIX = ".part";

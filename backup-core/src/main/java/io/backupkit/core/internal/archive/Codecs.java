@@ -1,7 +1,6 @@
 package io.backupkit.core.internal.archive;
 
 import com.github.luben.zstd.ZstdInputStream;
-import com.github.luben.zstd.ZstdOutputStream;
 import io.backupkit.api.BackupException;
 import io.backupkit.api.ErrorCode;
 import io.backupkit.core.Compression;
@@ -30,11 +29,8 @@ final class Codecs {
                         def.setLevel(Deflater.BEST_SPEED);
                     }
                 };
-            case ZSTD: {
-                ZstdOutputStream zstd = new ZstdOutputStream(out, 3);
-                zstd.setWorkers(Math.max(1, Runtime.getRuntime().availableProcessors()));
-                return zstd;
-            }
+            case ZSTD:
+                return new ZstdOutput(out);
             default:
                 throw new IllegalStateException("unknown compression " + compression);
         }

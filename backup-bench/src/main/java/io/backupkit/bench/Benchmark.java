@@ -178,7 +178,7 @@ public final class Benchmark {
             Files.deleteIfExists(localTar);
             TimedProcess.Result r = timed(List.of("tar", "-cf", localTar.toString(), data.data().getFileName().toString()),
                     data.directory());
-            return Sample.theirs(r.seconds(), Files.size(localTar));
+            return Sample.theirs(r, Files.size(localTar));
         }));
 
         // 2. restore from the local filer vs tar -xf FILE -C DIR
@@ -199,7 +199,7 @@ public final class Benchmark {
             TimedProcess.Result r = timed(List.of("bash", "-c", "set -o pipefail; tar -cf - "
                     + data.data().getFileName() + " | zstd -q -T0 -3 > " + SshClient.quote(zstdTar.toString())),
                     data.directory());
-            return Sample.theirs(r.seconds(), Files.size(zstdTar));
+            return Sample.theirs(r, Files.size(zstdTar));
         }));
         Trees.empty(filer);
         Files.deleteIfExists(zstdTar);
@@ -220,7 +220,7 @@ public final class Benchmark {
                 TimedProcess.Result r = timed(List.of("bash", "-c", "set -o pipefail; tar -cf - "
                         + data.data().getFileName() + " | " + client.shell("cat > " + SshClient.quote(sshTar.toString()))),
                         data.directory());
-                return Sample.theirs(r.seconds(), Files.size(sshTar));
+                return Sample.theirs(r, Files.size(sshTar));
             }));
 
             // 5. restore over SFTP vs ssh 'cat FILE' | tar -xf -
@@ -243,7 +243,7 @@ public final class Benchmark {
             Files.deleteIfExists(localTar);
             TimedProcess.Result r = timed(List.of("tar", "-cf", localTar.toString(), data.data().getFileName().toString()),
                     data.directory());
-            return Sample.theirs(r.seconds(), Files.size(localTar));
+            return Sample.theirs(r, Files.size(localTar));
         }, false));
         Files.deleteIfExists(localTar);
         Trees.empty(filer);
@@ -360,7 +360,7 @@ public final class Benchmark {
             check("theirs", parent.resolve(data.data().getFileName().toString()));
         }
         Trees.delete(parent);
-        return Sample.theirs(r.seconds(), -1);
+        return Sample.theirs(r, -1);
     }
 
     private void check(String side, Path restored) throws IOException {

@@ -16,14 +16,15 @@ final class Measurements {
      * @param seconds wall time of the whole process (ours: JVM start to exit)
      * @param operationSeconds ours: the engine call alone; -1 for theirs
      * @param peakRssKb ours: the JVM's VmHWM; -1 for theirs
-     * @param cpuMillis ours: the JVM's CPU time (user + system); -1 for theirs
+     * @param cpuMillis ours: the JVM's CPU time (user + system); theirs: that of the pipeline's processes
+     *     (not of an sshd they talk to); -1 when unknown
      * @param gcMillis ours: time in garbage collection; -1 for theirs
      * @param archiveBytes the archive's size, -1 when not applicable
      */
     record Sample(double seconds, double operationSeconds, long peakRssKb, long cpuMillis, long gcMillis,
             long archiveBytes) {
-        static Sample theirs(double seconds, long archiveBytes) {
-            return new Sample(seconds, -1, -1, -1, -1, archiveBytes);
+        static Sample theirs(TimedProcess.Result result, long archiveBytes) {
+            return new Sample(result.seconds(), -1, -1, result.cpuMillis(), -1, archiveBytes);
         }
     }
 

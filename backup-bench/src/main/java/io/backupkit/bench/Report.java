@@ -94,15 +94,19 @@ record Report(List<Row> rows, String markdown) {
         md.append("Medians per path. \"Engine call\" is `engine.backup`/`engine.restore` alone; for a fresh JVM the "
                 + "rest of the whole-process time is JVM start, engine build (state, module and transport discovery) "
                 + "and exit. CPU is the JVM's user + system time during the engine call and its build (for a fresh "
-                + "JVM it includes compiling the hot code): above the wall time means more than one core busy.\n\n");
-        md.append("| path | whole process s | engine call s | engine call MB/s | rest s | CPU s | GC ms | archive bytes |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "JVM it includes compiling the hot code): above the wall time means more than one core busy. "
+                + "Their CPU is that of the pipeline's processes (tar, zstd, ssh); neither side counts the sshd's.\n\n");
+        md.append("| path | whole process s | engine call s | engine call MB/s | rest s | CPU s | their CPU s | GC ms "
+                + "| archive bytes |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row row : rows) {
             double whole = median(row.ours(), Sample::seconds);
             double call = median(row.ours(), Sample::operationSeconds);
             double archive = median(row.ours(), Sample::archiveBytes);
-            md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %s | %.2f | %.1f | %.0f | %s |%n", row.path(), whole,
-                    call, mbps(row.oursOperationMbps()), whole - call, median(row.ours(), Sample::cpuMillis) / 1e3,
+            double theirCpu = row.theirs().isEmpty() ? -1 : median(row.theirs(), Sample::cpuMillis);
+            md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %s | %.2f | %.1f | %s | %.0f | %s |%n", row.path(),
+                    whole, call, mbps(row.oursOperationMbps()), whole - call, median(row.ours(), Sample::cpuMillis) / 1e3,
+                    theirCpu < 0 ? "-" : String.format(Locale.ROOT, "%.1f", theirCpu / 1e3),
                     median(row.ours(), Sample::gcMillis), archive < 0 ? "-" : String.format(Locale.ROOT, "%,.0f", archive)));
         }
         md.append('\n');

@@ -25,8 +25,12 @@ final class TimedProcess {
     private TimedProcess() {
     }
 
-    /** A finished command; {@code peakRssKb} is -1 when it was not polled. */
-    record Result(List<String> command, long nanos, long peakRssKb, String stdout, String stderr) {
+    /**
+     * A finished command; {@code peakRssKb} is -1 when it was not polled. {@code cpuMillis}: the user +
+     * system time of the command and every process it waited for (a pipeline's stages), -1 when
+     * unknown; a process that another one reaps (an sshd's sessions) is not in it.
+     */
+    record Result(List<String> command, long nanos, long peakRssKb, long cpuMillis, String stdout, String stderr) {
         Result {
             command = List.copyOf(command);
             requireNonNull(stdout, "stdout is null");
@@ -49,6 +53,7 @@ final class TimedProcess {
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        long cpuBefore = childrenCpuMillis();
         long started = System.nanoTime();
         Process process = builder.start();
         live.add(process.toHandle());
@@ -83,7 +88,9 @@ final class TimedProcess {
             }
             outPump.join(5_000);
             errPump.join(5_000);
-            Result result = new Result(command, nanos, peak.get(), text(out), text(err));
+            long cpuAfter = childrenCpuMillis();
+            long cpu = finished && cpuBefore >= 0 && cpuAfter >= 0 ? cpuAfter - cpuBefore : -1;
+            Result result = new Result(command, nanos, peak.get(), cpu, text(out), text(err));
             if (!finished) {
                 throw new IOException("'" + String.join(" ", command) + "' did not finish within " + timeout
                         + " and was killed\n" + tail(result.stderr()));
@@ -102,6 +109,21 @@ final class TimedProcess {
                 kill(process);
             }
             live.remove(process.toHandle());
+        }
+    }
+
+    /**
+     * The CPU time (user + system) of this JVM's children that have been waited for, with their own
+     * waited-for children: fields 16 and 17 of {@code /proc/self/stat}, in clock ticks of 10 ms. -1 when
+     * unreadable. Other children reaped meanwhile would count too: the benchmark runs one command at a time.
+     */
+    static long childrenCpuMillis() {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 10; // cutime, cstime
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

@@ -65,6 +65,7 @@ final class BenchmarkSmokeIT {
                 assertThat(row.theirs()).as(row.key()).hasSize(1);
                 assertThat(row.theirsMbps()).as(row.key()).isPositive().isFinite();
                 assertThat(row.ratio()).as(row.key()).isPositive().isFinite();
+                assertThat(row.theirs()).as(row.key()).allSatisfy(t -> assertThat(t.cpuMillis()).isNotNegative());
             }
             if (row.key().startsWith("backup")) {
                 assertThat(row.ours()).allSatisfy(s -> assertThat(s.archiveBytes()).isPositive());
@@ -81,7 +82,8 @@ final class BenchmarkSmokeIT {
         for (Row row : report.rows()) {
             assertThat(markdown).contains("| " + row.path());
         }
-        assertThat(markdown).contains("Peak RSS of a fresh engine JVM for an uncompressed local backup");
+        assertThat(markdown).contains("Peak RSS of a fresh engine JVM for an uncompressed local backup")
+                .contains("| CPU s | their CPU s |");
         // the long-running host measures the engine call; a fresh JVM the whole process, which is longer
         Row cold = report.row("backup-local-cold").orElseThrow();
         assertThat(cold.ours().get(0).seconds()).isGreaterThan(cold.ours().get(0).operationSeconds());

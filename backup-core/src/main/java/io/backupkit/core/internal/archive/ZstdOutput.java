@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ZstdOutput extends OutputStream {
     static final int LEVEL = 3;
     static final int JOB_SIZE = 2 << 20;
-    private static final int KEPT = 2;
+    private static final int KEPT = 1; // the engine runs one operation at a time
     private static final ConcurrentLinkedQueue<ZstdCompressCtx> IDLE = new ConcurrentLinkedQueue<>();
     private static final AtomicInteger IDLE_COUNT = new AtomicInteger();
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);

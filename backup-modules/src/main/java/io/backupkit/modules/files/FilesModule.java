@@ -33,6 +33,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -542,7 +543,16 @@ public final class FilesModule implements BackupModule {
         if (posix(path)) {
             Files.setPosixFilePermissions(path, permissions(mode & 0775));
         }
-        Files.setLastModifiedTime(path, FileTime.from(modified));
+        setTimes(path, modified);
+    }
+
+    /**
+     * The modification time as the entry gives it and the access time now, as tar sets them. Giving both
+     * spares the JDK a stat of the file for the time it would keep: an open, a futimens and a close.
+     */
+    private static void setTimes(Path path, Instant modified) throws IOException {
+        Files.getFileAttributeView(path, BasicFileAttributeView.class)
+                .setTimes(FileTime.from(modified), FileTime.from(Instant.now()), null);
     }
 
     // ---- restore
@@ -585,7 +595,7 @@ public final class FilesModule implements BackupModule {
                     + " bytes, not the declared " + entry.size());
         }
         if (modeAtCreation) {
-            Files.setLastModifiedTime(target, FileTime.from(entry.modified()));
+            setTimes(target, entry.modified());
         } else {
             applyAttributes(target, entry.mode(), entry.modified());
         }

@@ -101,6 +101,11 @@ final class SftpTransport implements Transport {
         }
     }
 
+    /** The SSH connection underneath, for tests of how it is set up. */
+    SSHClient client() {
+        return ssh;
+    }
+
     private String path(String name) {
         return dir.endsWith("/") ? dir + name : dir + "/" + name;
     }

@@ -20,9 +20,12 @@ import net.schmizz.sshj.common.Buffer;
 import net.schmizz.sshj.transport.TransportException;
 import net.schmizz.sshj.transport.verification.HostKeyVerifier;
 import net.schmizz.sshj.userauth.UserAuthException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Opening SSH connections, checking host keys, and turning sshj's failures into clear messages. */
 final class Ssh {
+    private static final Logger LOG = LoggerFactory.getLogger(Ssh.class);
     private static final Pattern NO_SETTLEMENT = Pattern.compile(
             "Unable to reach a settlement of (\\w+?)(?:Algorithms)?: (\\[.*?\\]) and (\\[.*?\\])");
 
@@ -82,6 +85,7 @@ final class Ssh {
             }
             throw failure(connection.describe(), "cannot connect", e, connection.settings());
         }
+        noDelay(client);
         try {
             if (connection.keyPair() == null) {
                 throw new IOException(connection.describe() + ": the server has no key pair to log in with");
@@ -97,6 +101,19 @@ final class Ssh {
             throw failure(connection.describe(), "cannot log in", e, connection.settings());
         }
         return client;
+    }
+
+    /**
+     * Turns Nagle's algorithm off. SFTP requests are small packets (a READ is 30 bytes); with Nagle each
+     * waits until the server has acknowledged what went before, which held a download at two thirds of
+     * its speed on loopback (5.5 s instead of 4 s for 1 GiB). Uploads are unchanged or a little faster.
+     */
+    private static void noDelay(SSHClient client) {
+        try {
+            client.getSocket().setTcpNoDelay(true);
+        } catch (java.net.SocketException | RuntimeException e) {
+            LOG.debug("Cannot set TCP_NODELAY: {}", e.toString());
+        }
     }
 
     static SSHClient client(TransportSettings settings) {

@@ -60,6 +60,11 @@ public final class ArchiveReader implements AutoCloseable {
             this.directory = directory;
         }
 
+        /** The directory, for messages. */
+        String where() {
+            return "'" + (directory == null ? System.getProperty("java.io.tmpdir") : directory) + "'";
+        }
+
         private java.io.DataOutputStream out() throws IOException {
             if (out == null) {
                 file = directory == null ? java.nio.file.Files.createTempFile("backupkit-seen-", ".bin")
@@ -250,7 +255,7 @@ public final class ArchiveReader implements AutoCloseable {
             throw integrity("Module '" + module + "' appears in more than one part of the archive");
         }
         moduleOrder.add(module);
-        hashes.after(() -> seen.module(module));
+        hashes.after(() -> spool(() -> seen.module(module)));
         currentModule = module;
         source = new Source(module);
         return module;
@@ -517,6 +522,19 @@ public final class ArchiveReader implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a write to the spool of what was read (on the digest thread); a failure there is the engine's
+     * (the local disk), not the archive's or the server's, and says so.
+     */
+    private void spool(Pipes.Action write) {
+        try {
+            write.run();
+        } catch (IOException e) {
+            throw new BackupException(ErrorCode.INTERNAL, "Cannot record the archive's entries in the spool directory "
+                    + seen.where() + ": " + e, e);
+        }
+    }
+
     private static BackupException integrity(String message) {
         return new BackupException(ErrorCode.INTEGRITY, message);
     }
@@ -582,11 +600,14 @@ public final class ArchiveReader implements AutoCloseable {
         private void finishCurrent() throws IOException {
             if (current != null) {
                 current.drain();
-                Content done = current;
+                String name = current.entry.name();
+                boolean directory = current.entry.directory();
+                long read = current.read;
+                MessageDigest digest = directory ? null : current.digest;
                 current = null;
                 hashes.hashing(null);
-                hashes.after(() -> seen.entry(new Seen(done.entry.name(), done.entry.directory(), done.read,
-                        done.entry.directory() ? null : Digests.hex(done.digest))));
+                hashes.after(() -> spool(() -> seen.entry(new Seen(name, directory, read,
+                        digest == null ? null : Digests.hex(digest)))));
             }
         }
     }

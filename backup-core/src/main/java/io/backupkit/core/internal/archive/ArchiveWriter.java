@@ -279,7 +279,7 @@ public final class ArchiveWriter implements AutoCloseable {
         }
 
         /** Adds the entry to the manifest on the writer thread, once its content is hashed. */
-        private void record(Entry entry, MessageDigest digest) {
+        private void record(Entry entry, MessageDigest digest) throws IOException {
             async.after(() -> {
                 manifest.writeStartObject();
                 manifest.writeStringField("name", entry.name());

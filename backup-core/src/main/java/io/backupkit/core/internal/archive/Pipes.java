@@ -150,6 +150,7 @@ final class Pipes {
      * thrown by the next write, flush or close. Closing closes the target.
      */
     static final class AsyncOutput extends OutputStream {
+        private static final int MAX_ACTIONS = 1024;
         private final OutputStream target;
         private final BlockingQueue<OutChunk> full;
         private final BlockingQueue<byte[]> free;
@@ -232,13 +233,22 @@ final class Pipes {
          * From now on, the bytes written also go into {@code digest} (null: none), on the writer thread; the
          * digest is complete for an {@link #after} action queued once its bytes are written.
          */
-        void hashing(MessageDigest digest) {
+        void hashing(MessageDigest digest) throws IOException {
+            check();
             this.hashing = digest;
         }
 
-        /** Runs {@code action} on the writer thread once everything written so far has been written. */
-        void after(Action action) {
+        /**
+         * Runs {@code action} on the writer thread once everything written so far has been written. Actions
+         * go out with the next chunk, or in a chunk of their own every {@value #MAX_ACTIONS}: entries without
+         * bytes (directories, empty files) must not pile up in memory.
+         */
+        void after(Action action) throws IOException {
+            check();
             work.add(action);
+            if (work.size() >= MAX_ACTIONS) {
+                send();
+            }
         }
 
         @Override
@@ -314,18 +324,27 @@ final class Pipes {
                     flush();
                 }
             } finally {
-                stop();
-                target.close();
+                try {
+                    stop();
+                } finally {
+                    target.close(); // the thread has ended: nothing else uses the target now
+                }
             }
             check();
         }
 
-        /** Stops the thread without waiting for what is buffered to be written, and closes the target. */
+        /**
+         * Stops the thread, dropping what is queued and not yet written, hashed or run, and closes the
+         * target once the thread has ended.
+         */
         void abandon() throws IOException {
             if (closed) {
                 return;
             }
             closed = true;
+            if (failure == null) {
+                failure = new IOException("the pipe was abandoned"); // the thread skips what is left
+            }
             try {
                 stop();
             } finally {
@@ -333,13 +352,39 @@ final class Pipes {
             }
         }
 
+        /**
+         * Ends the thread and waits for it, also when this thread is interrupted: the caller closes what the
+         * thread uses (the target, a spool) right after, and must not do so under its feet. An interrupt
+         * makes the thread skip what is still queued and is passed on.
+         */
         private void stop() throws IOException {
-            try {
-                full.put(new OutChunk(END, 0, List.of()));
-                worker.join();
-            } catch (InterruptedException e) {
-                worker.interrupt();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    full.put(new OutChunk(END, 0, List.of()));
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    skipTheRest();
+                }
+            }
+            while (true) {
+                try {
+                    worker.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    skipTheRest();
+                }
+            }
+            if (interrupted) {
                 throw interrupted();
+            }
+        }
+
+        private void skipTheRest() {
+            if (failure == null) {
+                failure = new InterruptedIOException("interrupted while waiting for the pipe");
             }
         }
     }

@@ -20,6 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * halve the context's buffers (about 45 MiB less), for the same speed and a 0.1% larger archive on
  * the benchmark's data. At most {@value #KEPT} contexts are kept; the bytes are compressed straight
  * from and into Java arrays, without copies.
+ *
+ * <p>zstd-jni frees a context only on {@code close()}: a stream must be closed, also after a failure
+ * (its writer closes it once its thread has ended). The kept context lives as long as the process.
  */
 final class ZstdOutput extends OutputStream {
     static final int LEVEL = 3;
@@ -100,11 +103,24 @@ final class ZstdOutput extends OutputStream {
         if (context == null) {
             return;
         }
+        IOException failure = null;
         try {
             finish(EndDirective.END);
+        } catch (IOException e) {
+            failure = e;
         } finally {
             release();
+        }
+        try {
             out.close();
+        } catch (IOException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -121,7 +137,10 @@ final class ZstdOutput extends OutputStream {
             done.reset(); // the reset also clears the parameters
             configure(done);
         } catch (RuntimeException e) {
-            return; // not kept; its jobs end and the garbage collector frees it
+            // zstd failed to end the frame: its workers may still hold the context, and freeing it under
+            // them could crash the JVM. It is given up (zstd-jni frees contexts only on close), which costs
+            // native memory once, after an error zstd itself reported.
+            return;
         }
         if (IDLE_COUNT.incrementAndGet() <= KEPT) {
             IDLE.add(done);

@@ -126,6 +126,29 @@ final class ArchiveReaderTest {
     }
 
     @Test
+    void aSpoolThatCannotBeWrittenFailsAsTheEnginesOwnErrorNamingTheDirectory(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path temp) throws IOException {
+        Written written = write(Compression.NONE, List.of("m"), (writer, out) ->
+                file(writer.module("m"), out, "m", "f", random(3_000, 3), Instant.EPOCH, 0644));
+        java.nio.file.Path missing = temp.resolve("no-such-spool");
+
+        assertThatThrownBy(() -> {
+            try (ArchiveReader reader = new ArchiveReader(new ByteArrayInputStream(written.bytes()), Limits.DEFAULT,
+                    Cancellation.never(), missing, n -> { })) {
+                reader.header();
+                while (reader.nextModule() != null) {
+                    EntrySource source = reader.entries();
+                    while (source.next() != null) {
+                        // read through
+                    }
+                }
+                reader.finish();
+            }
+        }).isInstanceOfSatisfying(BackupException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL))
+                .hasMessageContaining("spool directory '" + missing + "'");
+    }
+
+    @Test
     void manifestCountsAModuleThatWroteNoEntries() throws IOException {
         Written written = write(Compression.NONE, List.of("e"), (writer, out) -> writer.module("e"));
 

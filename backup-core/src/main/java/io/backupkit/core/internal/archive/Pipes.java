@@ -51,97 +51,50 @@ final class Pipes {
     }
 
     /**
-     * A SHA-256 (or other digest) of a stream computed on a thread of its own: {@link #update} copies the
-     * bytes into a chunk, and the thread hashes the chunks in order. {@link #digest()} waits for the rest.
+     * A SHA-256 (or other digest) of a stream computed on a thread of its own: an {@link AsyncOutput} into
+     * nothing that hashes every byte. {@link #update} copies the bytes into a chunk, the thread hashes the
+     * chunks in order, and {@link #digest()} waits for the rest. A failure of the digest is reported as the
+     * digest's; the chunks keep coming back after it, so no writer waits.
      */
     static final class AsyncDigest {
         private final MessageDigest digest;
-        private final BlockingQueue<Chunk> full;
-        private final BlockingQueue<byte[]> free;
-        private final Thread worker;
-        private byte[] current;
-        private int count;
-        private volatile Throwable failure;
+        private final AsyncOutput pipe;
 
         AsyncDigest(MessageDigest digest, int chunkSize, int depth) {
             this.digest = digest;
-            this.full = new ArrayBlockingQueue<>(depth + 1);
-            this.free = new ArrayBlockingQueue<>(depth + 1);
-            for (int i = 0; i < depth; i++) {
-                free.add(new byte[chunkSize]);
-            }
-            this.current = new byte[chunkSize];
-            this.worker = start("backupkit-archive-digest", this::run);
-        }
-
-        private void run() {
-            try {
-                while (true) {
-                    Chunk chunk = full.take();
-                    if (chunk.bytes() == END) {
-                        return;
-                    }
-                    if (failure == null) {
-                        try {
-                            digest.update(chunk.bytes(), 0, chunk.length());
-                        } catch (Throwable e) {
-                            failure = e; // reported by digest(); the chunks keep coming back, so no writer waits
-                        }
-                    }
-                    free.put(chunk.bytes());
-                }
-            } catch (InterruptedException e) {
-                // stopped
-            }
+            this.pipe = new AsyncOutput(OutputStream.nullOutputStream(), chunkSize, depth, "backupkit-archive-digest");
+            pipe.hashing = digest; // every byte, from the first
         }
 
         void update(byte[] b, int off, int len) throws IOException {
-            while (len > 0) {
-                if (count == current.length) {
-                    send();
-                }
-                int n = Math.min(len, current.length - count);
-                System.arraycopy(b, off, current, count, n);
-                count += n;
-                off += n;
-                len -= n;
-            }
-        }
-
-        private void send() throws IOException {
             try {
-                full.put(new Chunk(current, count));
-                current = free.take();
-            } catch (InterruptedException e) {
-                throw interrupted();
+                pipe.write(b, off, len);
+            } catch (InterruptedIOException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw failed(e);
             }
-            count = 0;
         }
 
         /** Hashes what is left, stops the thread and returns the digest. */
         byte[] digest() throws IOException {
-            if (count > 0) {
-                send();
-            }
-            stop();
-            if (failure != null) {
-                throw new IOException("The archive's digest failed", failure);
+            try {
+                pipe.close();
+            } catch (InterruptedIOException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw failed(e);
             }
             return digest.digest();
         }
 
+        private static IOException failed(Exception e) {
+            return new IOException("The archive's digest failed", e);
+        }
+
         /** Stops the thread without waiting for the rest. */
         void stop() throws IOException {
-            if (!worker.isAlive()) {
-                return;
-            }
-            try {
-                full.put(new Chunk(END, 0));
-                worker.join();
-            } catch (InterruptedException e) {
-                worker.interrupt();
-                throw interrupted();
-            }
+            pipe.abandon();
         }
     }
 

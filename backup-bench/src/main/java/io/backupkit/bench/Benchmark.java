@@ -35,6 +35,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@code tar -cf - DIR | ssh -c aes128-gcm@openssh.com HOST 'cat > FILE'};</li>
  *   <li>restore from the local filer vs {@code tar -xf FILE -C DIR};</li>
  *   <li>restore over SFTP vs {@code ssh HOST 'cat FILE' | tar -xf - -C DIR};</li>
+ *   <li>for reference, the local backup and restore against the standard tools doing the same integrity
+ *       work: the archive's SHA-256 and every file's, made on backup and checked on restore (OpenSSL's
+ *       SHA-256, the fastest on the machine; coreutils' {@code sha256sum} is several times slower);</li>
  *   <li>and one uncompressed local backup of a larger data set ({@code --rss-check}, 4 GiB by default),
  *       whose peak RSS must stay that of the 1 GiB one.</li>
  * </ul>
@@ -57,6 +60,11 @@ public final class Benchmark {
     private static final String SSH_TAR = "tar -cf - DIR | ssh -c " + SshClient.CIPHER + " HOST 'cat > FILE'";
     private static final String LOCAL_UNTAR = "tar -xf FILE -C DIR";
     private static final String SSH_UNTAR = "ssh -c " + SshClient.CIPHER + " HOST 'cat FILE' | tar -xf - -C DIR";
+    /** The engine's integrity work done with the standard tools: the archive's SHA-256 and every file's. */
+    private static final String SUMS_TAR = "{ tar -cf FILE DIR && openssl dgst -sha256 -r FILE > FILE.sha256; } "
+            + "& find DIR -type f -print0 | sort -z | xargs -0 openssl dgst -sha256 -r > SUMS";
+    private static final String SUMS_UNTAR = "openssl dgst -sha256 -r FILE | cmp - FILE.sha256 & tar -xf FILE -C OUT; "
+            + "cd OUT && find DIR -type f -print0 | sort -z | xargs -0 openssl dgst -sha256 -r | cmp - SUMS";
 
     private final Options options;
     private final PrintStream log;
@@ -188,6 +196,33 @@ public final class Benchmark {
                 i -> theirsRestore(i, target -> List.of("tar", "-xf", localTar.toString(), "-C", target.toString()))));
         Trees.empty(filer);
         Files.deleteIfExists(localTar);
+
+        // 2a, 2b. for reference, the same two with the integrity work ours does (each file's SHA-256 for the
+        // manifest, the archive's for its record, all checked on restore) done by the standard tools
+        Path sumsTar = theirs.resolve("sums.tar");
+        Path sumsTarSha = theirs.resolve("sums.tar.sha256");
+        Path sums = theirs.resolve("sums");
+        String dir = data.data().getFileName().toString();
+        rows.add(pair("backup-local-sums", "for reference: backup, local filer, uncompressed", SUMS_TAR, i -> {
+            Trees.empty(filer);
+            Ours result = ours("backup", data.data(), localId, "--compression", "NONE");
+            lastBackup[0] = result.backupId();
+            return result.sample();
+        }, i -> {
+            for (Path p : List.of(sumsTar, sumsTarSha, sums)) {
+                Files.deleteIfExists(p);
+            }
+            TimedProcess.Result r = timed(sumsBackup(dir, sumsTar, sumsTarSha, sums), data.directory());
+            return Sample.theirs(r, Files.size(sumsTar));
+        }));
+        String sumsBackup = lastBackup[0];
+        rows.add(pair("restore-local-sums", "for reference: restore, local filer", SUMS_UNTAR,
+                i -> oursRestore(localId, sumsBackup, i),
+                i -> theirsRestore(i, target -> sumsRestore(dir, sumsTar, sumsTarSha, sums, target))));
+        Trees.empty(filer);
+        for (Path p : List.of(sumsTar, sumsTarSha, sums)) {
+            Files.deleteIfExists(p);
+        }
 
         // 3. backup to the local filer with zstd vs tar | zstd -T0 -3
         Path zstdTar = theirs.resolve("local.tar.zst");
@@ -444,12 +479,40 @@ public final class Benchmark {
         return values;
     }
 
+    /**
+     * {@link #SUMS_TAR}, run in the directory that holds {@code dir}: the archive, its SHA-256 in
+     * {@code archiveSha256} and every file's in {@code sums} (sorted by name, as {@code sha256sum} writes them).
+     */
+    static List<String> sumsBackup(String dir, Path archive, Path archiveSha256, Path sums) {
+        return List.of("bash", "-c", "set -o pipefail; { tar -cf " + q(archive) + " " + SshClient.quote(dir)
+                + " && openssl dgst -sha256 -r " + q(archive) + " > " + q(archiveSha256) + "; } & a=$!; find "
+                + SshClient.quote(dir) + " -type f -print0 | sort -z | xargs -0 -r openssl dgst -sha256 -r > "
+                + q(sums) + " || exit 1; wait $a");
+    }
+
+    /**
+     * {@link #SUMS_UNTAR}: extracts the archive into {@code target} while checking its SHA-256, then checks
+     * every extracted file against {@code sums}; exits 3 when the archive does not match, 4 when a file
+     * does not (or one is missing or extra).
+     */
+    static List<String> sumsRestore(String dir, Path archive, Path archiveSha256, Path sums, Path target) {
+        return List.of("bash", "-c", "set -o pipefail; { openssl dgst -sha256 -r " + q(archive) + " | cmp -s - "
+                + q(archiveSha256) + "; } & a=$!; tar -xf " + q(archive) + " -C " + q(target) + " || exit 1; wait $a "
+                + "|| { echo 'the archive does not match its SHA-256' >&2; exit 3; }; cd " + q(target) + " && find "
+                + SshClient.quote(dir) + " -type f -print0 | sort -z | xargs -0 -r openssl dgst -sha256 -r | cmp -s - "
+                + q(sums) + " || { echo 'the files do not match their SHA-256' >&2; exit 4; }");
+    }
+
+    private static String q(Path path) {
+        return SshClient.quote(path.toString());
+    }
+
     private TimedProcess.Result timed(List<String> command, Path directory) throws IOException {
         return TimedProcess.run(command, directory, false, TIMEOUT, live);
     }
 
     private void requireTools() {
-        for (String tool : List.of("tar", "zstd", "bash")) {
+        for (String tool : List.of("tar", "zstd", "bash", "openssl")) {
             if (!onPath(tool)) {
                 throw new IllegalStateException("'" + tool + "' is not installed (apt-get install -y " + tool + ")");
             }

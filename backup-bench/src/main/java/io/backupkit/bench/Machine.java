@@ -34,6 +34,7 @@ final class Machine {
         m.put("OpenSSH", firstLine(List.of("ssh", "-V")));
         m.put("tar", firstLine(List.of("tar", "--version")));
         m.put("zstd", firstLine(List.of("zstd", "--version")));
+        m.put("OpenSSL", firstLine(List.of("openssl", "version")));
         m.put("load average", "before " + loadBefore + ", after " + loadAverage()
                 + " (1, 5, 15 min; anything else running shares the cores)");
         return m;

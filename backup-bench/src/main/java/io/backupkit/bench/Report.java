@@ -90,6 +90,12 @@ record Report(List<Row> rows, String markdown) {
                 Locale.ROOT, "zstd compression ratio: ours %.2f, theirs %.2f.%n%n",
                 r.payload() / median(r.ours(), Sample::archiveBytes), r.payload() / median(r.theirs(), Sample::archiveBytes))));
 
+        if (rows.stream().anyMatch(r -> r.key().endsWith("-sums"))) {
+            md.append("The rows \"for reference\" compare the same operations of ours with the standard tools doing "
+                    + "the integrity work ours does: every file's SHA-256 and the archive's, made on backup, checked on "
+                    + "restore before the data counts as restored. They use OpenSSL's SHA-256, the fastest one on the "
+                    + "machine (coreutils' `sha256sum` is several times slower). `tar` alone does no checksums.\n\n");
+        }
         md.append("## Where our time goes\n\n");
         md.append("Medians per path. \"Engine call\" is `engine.backup`/`engine.restore` alone; for a fresh JVM the "
                 + "rest of the whole-process time is JVM start, engine build (state, module and transport discovery) "
@@ -122,8 +128,8 @@ record Report(List<Row> rows, String markdown) {
         }
         md.append('\n');
 
-        md.append("## Their commands\n\nRun in the data set's directory (`DIR` = `data`); the SSH ones through "
-                + "`bash -c` with `set -o pipefail`.\n\n");
+        md.append("## Their commands\n\nRun in the data set's directory (`DIR` = `data`; `OUT` a fresh directory); "
+                + "the pipelines through `bash -c` with `set -o pipefail`, each failing if a checksum differs.\n\n");
         rows.stream().filter(r -> r.theirsCommand() != null)
                 .forEach(r -> md.append("- ").append(r.path()).append(": `").append(r.theirsCommand()).append("`\n"));
         if (sshTemplate != null) {

@@ -31,8 +31,8 @@ final class BenchmarkSmokeIT {
     @Test
     @Timeout(value = 60)
     void runsEveryPairAtATinySizeAndReportsEveryRow(@TempDir Path temp) throws IOException {
-        requireOrSkip(Benchmark.onPath("tar") && Benchmark.onPath("zstd") && Benchmark.onPath("bash"),
-                "tar, zstd and bash (packages tar, zstd, bash)");
+        requireOrSkip(Benchmark.onPath("tar") && Benchmark.onPath("zstd") && Benchmark.onPath("bash")
+                && Benchmark.onPath("openssl"), "tar, zstd, bash and openssl (packages tar, zstd, bash, openssl)");
         boolean sftp = OpenSshServer.isAvailable() && SshClient.isAvailable();
         requireOrSkipSftp(sftp);
 
@@ -46,7 +46,8 @@ final class BenchmarkSmokeIT {
         Report report = Benchmark.run(Options.parse(args), new PrintStream(log, true, StandardCharsets.UTF_8));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-        List<String> keys = new ArrayList<>(List.of("backup-local", "restore-local", "backup-local-zstd"));
+        List<String> keys = new ArrayList<>(List.of("backup-local", "restore-local", "backup-local-sums", "restore-local-sums",
+                "backup-local-zstd"));
         if (sftp) {
             keys.addAll(List.of("backup-sftp", "restore-sftp"));
         }
@@ -78,7 +79,7 @@ final class BenchmarkSmokeIT {
         String markdown = Files.readString(out);
         assertThat(markdown).isEqualTo(report.markdown())
                 .contains("| path | ours MB/s | theirs MB/s | ratio (ours / theirs) | our peak RSS |")
-                .contains("| CPU | ", "| memory | ", "| JDK | ", "| OpenSSH | ", "| tar | ", "| data set | ");
+                .contains("| CPU | ", "| memory | ", "| JDK | ", "| OpenSSH | ", "| tar | ", "| OpenSSL | ", "| data set | ");
         for (Row row : report.rows()) {
             assertThat(markdown).contains("| " + row.path());
         }

@@ -1,0 +1,104 @@
+package io.backupkit.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reference pipelines of the benchmark, which do with tar and OpenSSL the integrity work the engine
+ * does: on backup they record the archive's SHA-256 and every file's, on restore they check both and
+ * fail when either differs.
+ */
+final class SumsCommandsTest {
+    @TempDir
+    Path temp;
+    private Path base;
+    private Path archive;
+    private Path archiveSha;
+    private Path sums;
+
+    @BeforeEach
+    void tree() throws IOException {
+        Assumptions.assumeTrue("true".equals(System.getenv("CI"))
+                || Benchmark.onPath("tar") && Benchmark.onPath("openssl") && Benchmark.onPath("bash"),
+                "tar, openssl and bash are not installed");
+        base = Files.createDirectories(temp.resolve("base"));
+        Files.createDirectories(base.resolve("data/a b/c"));
+        Files.writeString(base.resolve("data/one.txt"), "one\n");
+        Files.writeString(base.resolve("data/a b/two.txt"), "two\n".repeat(1000));
+        Files.write(base.resolve("data/a b/c/three.bin"), new byte[70_000]);
+        archive = temp.resolve("out/sums.tar");
+        archiveSha = temp.resolve("out/sums.tar.sha256");
+        sums = temp.resolve("out/sums");
+        Files.createDirectories(archive.getParent());
+        run(Benchmark.sumsBackup("data", archive, archiveSha, sums), base);
+    }
+
+    @Test
+    void theBackupRecordsTheArchivesChecksumAndEveryFilesSortedByName() throws IOException {
+        assertThat(Files.readString(archiveSha)).startsWith(Digests.sha256Hex(Files.readAllBytes(archive)) + " *");
+        List<String> lines = Files.readAllLines(sums);
+        assertThat(lines).containsExactly(
+                Digests.sha256Hex(Files.readAllBytes(base.resolve("data/a b/c/three.bin"))) + " *data/a b/c/three.bin",
+                Digests.sha256Hex(Files.readAllBytes(base.resolve("data/a b/two.txt"))) + " *data/a b/two.txt",
+                Digests.sha256Hex("one\n".getBytes(StandardCharsets.UTF_8)) + " *data/one.txt");
+    }
+
+    @Test
+    void theRestoreExtractsTheTreeWhenBothChecksumsMatch() throws IOException {
+        Path target = Files.createDirectories(temp.resolve("restored"));
+        run(Benchmark.sumsRestore("data", archive, archiveSha, sums, target), temp);
+        assertThat(Files.readString(target.resolve("data/a b/two.txt"))).isEqualTo("two\n".repeat(1000));
+        assertThat(Files.size(target.resolve("data/a b/c/three.bin"))).isEqualTo(70_000);
+    }
+
+    @Test
+    void theRestoreFailsWhenTheArchiveDoesNotMatchItsChecksum() throws IOException {
+        // one byte of the file's content changed: tar still extracts it, the archive's SHA-256 differs
+        byte[] tar = Files.readAllBytes(archive);
+        int at = new String(tar, StandardCharsets.ISO_8859_1).indexOf("two\ntwo\n");
+        try (RandomAccessFile file = new RandomAccessFile(archive.toFile(), "rw")) {
+            file.seek(at);
+            file.write('T');
+        }
+        Path target = Files.createDirectories(temp.resolve("restored"));
+        assertThatThrownBy(() -> run(Benchmark.sumsRestore("data", archive, archiveSha, sums, target), temp))
+                .hasMessageContaining("exited with 3").hasMessageContaining("the archive does not match its SHA-256");
+    }
+
+    @Test
+    void theRestoreFailsWhenAFileDoesNotMatchItsChecksum() throws IOException {
+        List<String> lines = Files.readAllLines(sums);
+        Files.write(sums, List.of(lines.get(0), "0".repeat(64) + lines.get(1).substring(64), lines.get(2)));
+        Path target = Files.createDirectories(temp.resolve("restored"));
+        assertThatThrownBy(() -> run(Benchmark.sumsRestore("data", archive, archiveSha, sums, target), temp))
+                .hasMessageContaining("exited with 4").hasMessageContaining("the files do not match their SHA-256");
+    }
+
+    private static void run(List<String> command, Path directory) throws IOException {
+        TimedProcess.run(command, directory, false, Duration.ofMinutes(1), new HashSet<>());
+    }
+
+    /** The JDK's SHA-256, independent of the commands under test. */
+    private static final class Digests {
+        static String sha256Hex(byte[] bytes) {
+            try {
+                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

@@ -481,7 +481,7 @@ public final class Benchmark {
 
     /**
      * {@link #SUMS_TAR}, run in the directory that holds {@code dir}: the archive, its SHA-256 in
-     * {@code archiveSha256} and every file's in {@code sums} (sorted by name, as {@code sha256sum} writes them).
+     * {@code archiveSha256} and every file's in {@code sums} (sorted by name, in the format of {@code sha256sum}).
      */
     static List<String> sumsBackup(String dir, Path archive, Path archiveSha256, Path sums) {
         return List.of("bash", "-c", "set -o pipefail; { tar -cf " + q(archive) + " " + SshClient.quote(dir)

@@ -80,6 +80,9 @@ final class SftpTransport implements Transport {
             // sshj's default window (2 MiB) stalls the server's reply stream: a download reached half the speed
             ssh.getConnection().setWindowSize(WINDOW);
             ssh.getConnection().setMaxPacketSize(MAX_PACKET);
+            // what the server sends waits in a buffer that grows by doubling, up to sshj's 16 MiB by default;
+            // it never holds more than the window, so the window's size is its cap (an array of 8 MiB, not 16)
+            ssh.getTransport().getConfig().setMaxCircularBufferSize((int) WINDOW + 1);
             SFTPClient sftp = ssh.newSFTPClient();
             sftp.getSFTPEngine().setTimeoutMs((int) Math.min(Integer.MAX_VALUE,
                     connection.settings().ioTimeout().toMillis()));

@@ -27,6 +27,9 @@ final class SftpConnectionSetupTest {
             assertThat(transport.client().getSocket().getTcpNoDelay()).isTrue();
             assertThat(transport.client().getConnection().getWindowSize()).isEqualTo(SftpTransport.WINDOW);
             assertThat(transport.client().getConnection().getMaxPacketSize()).isEqualTo(SftpTransport.MAX_PACKET);
+            // the buffer of what the server sent holds at most a window: no 16 MiB array for an 8 MiB window
+            assertThat(transport.client().getTransport().getConfig().getMaxCircularBufferSize())
+                    .isEqualTo((int) SftpTransport.WINDOW + 1);
 
             // and a download larger than the window and the reads in flight arrives whole, in order
             byte[] data = new byte[(int) SftpTransport.WINDOW + 3 * SftpTransport.CHUNK + 17];

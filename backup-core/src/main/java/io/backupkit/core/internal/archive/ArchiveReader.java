@@ -185,11 +185,11 @@ public final class ArchiveReader implements AutoCloseable {
     public ArchiveReader(InputStream source, Limits limits, Cancellation cancellation, java.nio.file.Path spoolDirectory,
             LongConsumer fetched) throws IOException {
         this.seen = new SeenSpool(spoolDirectory);
-        this.hashes = new Pipes.AsyncOutput(OutputStream.nullOutputStream(), 1 << 20, 3, "backupkit-entry-digest");
+        this.hashes = new Pipes.AsyncOutput(OutputStream.nullOutputStream(), Pipes.CHUNK, 3, "backupkit-entry-digest");
         this.limits = limits;
         this.cancellation = cancellation;
         this.raw = new Hashing(source, archiveDigest);
-        this.ahead = new Pipes.AsyncInput(() -> Codecs.decompress(raw), raw::drain, 1 << 20, 4);
+        this.ahead = new Pipes.AsyncInput(() -> Codecs.decompress(raw), raw::drain, Pipes.CHUNK, 4);
         Hashing raw = this.raw;
         this.decoded = new FilterInputStream(ahead) {
             private long reported;

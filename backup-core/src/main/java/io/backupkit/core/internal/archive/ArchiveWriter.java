@@ -96,9 +96,9 @@ public final class ArchiveWriter implements AutoCloseable {
         manifest.writeObjectFieldStart("modules");
         // files are read and framed on this thread; entries are hashed, the manifest written, the archive
         // compressed and sent on a second; the archive hashed on a third
-        this.archiveDigest = new Pipes.AsyncDigest(Digests.sha256(), 1 << 20, 3);
+        this.archiveDigest = new Pipes.AsyncDigest(Digests.sha256(), Pipes.CHUNK, 3);
         this.counting = new Counting(target, archiveDigest);
-        this.async = new Pipes.AsyncOutput(Codecs.compress(compression, counting), 1 << 20, 4);
+        this.async = new Pipes.AsyncOutput(Codecs.compress(compression, counting), Pipes.CHUNK, 4);
         this.tar = new Tar.Output(async);
     }
 

@@ -177,12 +177,8 @@ public final class Benchmark {
         String[] lastBackup = new String[1];
 
         // 1. backup to the local filer, uncompressed, vs tar -cf FILE DIR
-        rows.add(pair("backup-local", "backup, local filer, uncompressed", LOCAL_TAR, i -> {
-            Trees.empty(filer);
-            Ours result = ours("backup", data.data(), localId, "--compression", "NONE");
-            lastBackup[0] = result.backupId();
-            return result.sample();
-        }, i -> {
+        rows.add(pair("backup-local", "backup, local filer, uncompressed", LOCAL_TAR,
+                oursBackup(filer, localId, lastBackup), i -> {
             Files.deleteIfExists(localTar);
             TimedProcess.Result r = timed(List.of("tar", "-cf", localTar.toString(), data.data().getFileName().toString()),
                     data.directory());
@@ -199,19 +195,14 @@ public final class Benchmark {
 
         // 2a, 2b. for reference, the same two with the integrity work ours does (each file's SHA-256 for the
         // manifest, the archive's for its record, all checked on restore) done by the standard tools
-        Path sumsTar = theirs.resolve("sums.tar");
-        Path sumsTarSha = theirs.resolve("sums.tar.sha256");
-        Path sums = theirs.resolve("sums");
+        Path sumsDir = Files.createDirectories(theirs.resolve("sums"));
+        Path sumsTar = sumsDir.resolve("sums.tar");
+        Path sumsTarSha = sumsDir.resolve("sums.tar.sha256");
+        Path sums = sumsDir.resolve("files.sha256");
         String dir = data.data().getFileName().toString();
-        rows.add(pair("backup-local-sums", "for reference: backup, local filer, uncompressed", SUMS_TAR, i -> {
-            Trees.empty(filer);
-            Ours result = ours("backup", data.data(), localId, "--compression", "NONE");
-            lastBackup[0] = result.backupId();
-            return result.sample();
-        }, i -> {
-            for (Path p : List.of(sumsTar, sumsTarSha, sums)) {
-                Files.deleteIfExists(p);
-            }
+        rows.add(pair("backup-local-sums", "for reference: backup, local filer, uncompressed", SUMS_TAR,
+                oursBackup(filer, localId, lastBackup), i -> {
+            Trees.empty(sumsDir);
             TimedProcess.Result r = timed(sumsBackup(dir, sumsTar, sumsTarSha, sums), data.directory());
             return Sample.theirs(r, Files.size(sumsTar));
         }));
@@ -220,9 +211,7 @@ public final class Benchmark {
                 i -> oursRestore(localId, sumsBackup, i),
                 i -> theirsRestore(i, target -> sumsRestore(dir, sumsTar, sumsTarSha, sums, target))));
         Trees.empty(filer);
-        for (Path p : List.of(sumsTar, sumsTarSha, sums)) {
-            Files.deleteIfExists(p);
-        }
+        Trees.empty(sumsDir);
 
         // 3. backup to the local filer with zstd vs tar | zstd -T0 -3
         Path zstdTar = theirs.resolve("local.tar.zst");
@@ -245,12 +234,8 @@ public final class Benchmark {
             Path ours = remoteOurs;
             Path sshTar = remoteTheirs.resolve("sftp.tar");
             long serverId = sftpId;
-            rows.add(pair("backup-sftp", "backup, SFTP, uncompressed", SSH_TAR, i -> {
-                Trees.empty(ours);
-                Ours result = ours("backup", data.data(), serverId, "--compression", "NONE");
-                lastBackup[0] = result.backupId();
-                return result.sample();
-            }, i -> {
+            rows.add(pair("backup-sftp", "backup, SFTP, uncompressed", SSH_TAR,
+                    oursBackup(ours, serverId, lastBackup), i -> {
                 Files.deleteIfExists(sshTar);
                 TimedProcess.Result r = timed(List.of("bash", "-c", "set -o pipefail; tar -cf - "
                         + data.data().getFileName() + " | " + client.shell("cat > " + SshClient.quote(sshTar.toString()))),
@@ -326,6 +311,19 @@ public final class Benchmark {
     @FunctionalInterface
     private interface CommandFor {
         List<String> command(Path target);
+    }
+
+    /**
+     * Ours in a pair: an uncompressed backup to {@code serverId} after emptying {@code directory}, where the
+     * server keeps its backups; the backup's id goes to {@code last[0]} for the restores that follow.
+     */
+    private Side oursBackup(Path directory, long serverId, String[] last) {
+        return i -> {
+            Trees.empty(directory);
+            Ours result = ours("backup", data.data(), serverId, "--compression", "NONE");
+            last[0] = result.backupId();
+            return result.sample();
+        };
     }
 
     private Row pair(String key, String path, String theirsCommand, Side ours, Side theirs) throws IOException {

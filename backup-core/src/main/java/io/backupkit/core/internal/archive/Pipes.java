@@ -88,6 +88,7 @@ final class Pipes {
         byte[] digest() throws IOException {
             try {
                 pipe.close();
+                pipe.check(); // also a failure an update already reported: never a digest of part of the bytes
             } catch (InterruptedIOException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {
@@ -122,6 +123,8 @@ final class Pipes {
         private List<Object> work = new ArrayList<>();
         private MessageDigest hashing;
         private boolean closed;
+        /** The failure has reached the caller: close does not throw it again (see {@link #close}). */
+        private boolean reported;
         private int inFlight;
         private final Object drained = new Object();
 
@@ -176,6 +179,7 @@ final class Pipes {
 
         private void check() throws IOException {
             Throwable e = failure;
+            reported |= e != null;
             if (e instanceof IOException io) {
                 throw io;
             }
@@ -291,7 +295,12 @@ final class Pipes {
                     target.close(); // the thread has ended: nothing else uses the target now
                 }
             }
-            check();
+            // a failure already thrown by a write or flush is not thrown again: in a try-with-resources the
+            // same exception from close would be added to itself as suppressed, which throws
+            // IllegalArgumentException("Self-suppression not permitted") in place of the failure
+            if (!reported) {
+                check();
+            }
         }
 
         /**

@@ -137,4 +137,66 @@ final class PipesTest {
         assertThat(closedDuringAWrite.get()).as("the target was closed under a running write").isFalse();
         assertThat(writes.get()).as("what was queued is dropped once interrupted").isEqualTo(1);
     }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void aFailureReportedByAFlushIsNotThrownAgainByCloseInATryWithResources() {
+        IOException broken = new IOException("the connection was lost");
+        java.io.OutputStream failing = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw broken;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                throw broken;
+            }
+        };
+
+        // the flush reports the target's failure; the close that follows must not add it to itself as suppressed
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> {
+            try (Pipes.AsyncOutput out = new Pipes.AsyncOutput(failing, CHUNK, 2)) {
+                out.write(new byte[CHUNK + 1]);
+                out.flush();
+            }
+        });
+
+        assertThat(thrown).isSameAs(broken);
+        assertThat(thrown.getSuppressed()).isEmpty();
+    }
+
+    @Test
+    void aDigestWhoseUpdateFailedNeverReturnsAValue() {
+        MessageDigest failing = new MessageDigest("failing") {
+            @Override
+            protected void engineUpdate(byte input) {
+                throw new IllegalStateException("digest broke");
+            }
+
+            @Override
+            protected void engineUpdate(byte[] input, int offset, int len) {
+                throw new IllegalStateException("digest broke");
+            }
+
+            @Override
+            protected byte[] engineDigest() {
+                return new byte[32];
+            }
+
+            @Override
+            protected void engineReset() {
+            }
+        };
+        Pipes.AsyncDigest digest = new Pipes.AsyncDigest(failing, CHUNK, 2);
+        byte[] data = new byte[CHUNK];
+
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 10; i++) {
+                digest.update(data, 0, data.length);
+            }
+        }).hasMessage("The archive's digest failed");
+        assertThatThrownBy(digest::digest).hasMessage("The archive's digest failed")
+                .hasRootCauseMessage("digest broke");
+    }
 }

@@ -14,23 +14,45 @@ import io.backupkit.api.OperationInfo;
 import io.backupkit.api.ProgressListener;
 import io.backupkit.api.Server;
 import io.backupkit.api.Servers;
-import io.backupkit.core.internal.engine.Operations;
+import io.backupkit.api.InvalidInputException;
+import io.backupkit.api.ScheduledBackup;
+import io.backupkit.api.ScheduledBackups;
+import io.backupkit.api.ServerCheck;
+import io.backupkit.core.internal.engine.BackupRun;
+import io.backupkit.core.internal.engine.Catalogue;
+import io.backupkit.core.internal.engine.FactoryReset;
+import io.backupkit.core.internal.engine.Identity;
 import io.backupkit.core.internal.engine.Plugins;
+import io.backupkit.core.internal.engine.Prepared;
+import io.backupkit.core.internal.engine.RestoreRun;
+import io.backupkit.core.internal.engine.ScheduleRunner;
+import io.backupkit.core.internal.engine.Schedules;
+import io.backupkit.core.internal.engine.ServerRecords;
+import io.backupkit.core.internal.engine.Slot;
 import io.backupkit.core.internal.state.EngineLock;
+import io.backupkit.core.internal.state.EngineState;
+import io.backupkit.core.internal.state.State;
 import io.backupkit.core.internal.state.StateStore;
 import io.backupkit.core.internal.transport.LocalTransportProvider;
 import io.backupkit.spi.BackupModule;
 import io.backupkit.spi.TransportProvider;
+import io.backupkit.spi.TransportSettings;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The backup-and-restore engine a host embeds. Build one with {@link #builder()}; close it when done.
@@ -45,15 +67,40 @@ import java.util.concurrent.Executor;
  * <p>Thread-safe.
  */
 public final class BackupEngine implements AutoCloseable {
-    private final Operations operations;
+    private final EngineState state;
     private final EngineLock lock;
-    private final io.backupkit.core.internal.engine.ScheduleRunner runner;
+    private final ServerRecords servers;
+    private final Catalogue catalogue;
+    private final Slot slot;
+    private final BackupRun backups;
+    private final RestoreRun restores;
+    private final FactoryReset resets;
+    private final Schedules schedules;
+    private final Plugins plugins;
+    private final ScheduleRunner runner;
 
-    private BackupEngine(Operations operations, EngineLock lock,
-            io.backupkit.core.internal.engine.ScheduleRunner runner) {
-        this.operations = operations;
+    private BackupEngine(Builder b, EngineLock lock, EngineState state, Plugins plugins) {
+        this.state = state;
         this.lock = lock;
-        this.runner = runner;
+        this.plugins = plugins;
+        Identity identity = new Identity(b.hostname, b.model, b.serial, b.swVersion);
+        this.servers = new ServerRecords(state, plugins, identity, b.transportSettings, b.trustOnFirstUse);
+        this.slot = new Slot(state, plugins, b.executor);
+        this.catalogue = new Catalogue(servers, state, slot);
+        this.backups = new BackupRun(servers, slot, plugins, state, identity, b.compression, b.clock);
+        this.restores = new RestoreRun(servers, slot, plugins, state, b.clock);
+        this.resets = new FactoryReset(slot, plugins, b.clock);
+        this.schedules = new Schedules(state, servers, catalogue, backups, b.clock);
+        servers.addUser(slot);
+        servers.addUser(schedules);
+        catalogue.recover(slot.takeInterrupted());
+        if (b.runScheduler) {
+            runner = new ScheduleRunner(schedules, b.clock, b.schedulerExecutor);
+            slot.onIdle(runner::wake);
+            schedules.onChange(runner::wake);
+        } else {
+            runner = null;
+        }
     }
 
     /** A builder; the state directory and the device identity are required. */
@@ -70,29 +117,29 @@ public final class BackupEngine implements AutoCloseable {
      * the public key in {@code authorized_keys} form. The id in the request is ignored.
      */
     public Server createServer(Server request) {
-        return operations.createServer(request);
+        return servers.create(request);
     }
 
     /** A server, without its private key. */
     public Server server(long id) {
-        return operations.server(id);
+        return servers.get(id);
     }
 
     /** Every server, without private keys. */
     public Servers servers() {
-        return operations.servers();
+        return servers.list();
     }
 
     /**
      * Replaces a server's fields. A {@code new_private_key} replaces the key; without one the key stays.
      */
     public Server updateServer(long id, Server request) {
-        return operations.updateServer(id, request);
+        return servers.update(id, request);
     }
 
     /** Deletes a server and its key; the backups on it stay where they are. */
     public void deleteServer(long id) {
-        operations.deleteServer(id);
+        servers.delete(id);
     }
 
     /**
@@ -100,12 +147,12 @@ public final class BackupEngine implements AutoCloseable {
      * prints it), fetched without sending credentials, for an administrator to confirm.
      */
     public String presentedHostKey(long serverId) {
-        return operations.presentedHostKey(serverId);
+        return servers.presentedHostKey(serverId);
     }
 
     /** The fingerprint trusted for a server, if any. */
-    public java.util.Optional<String> trustedHostKey(long serverId) {
-        return operations.trustedHostKey(serverId);
+    public Optional<String> trustedHostKey(long serverId) {
+        return servers.trustedHostKey(serverId);
     }
 
     /**
@@ -114,7 +161,7 @@ public final class BackupEngine implements AutoCloseable {
      * fingerprints. Changing a server's host or port forgets its trusted key.
      */
     public void trustHostKey(long serverId, String fingerprint) {
-        operations.trustHostKey(serverId, fingerprint);
+        servers.trustHostKey(serverId, fingerprint);
     }
 
     /**
@@ -123,28 +170,28 @@ public final class BackupEngine implements AutoCloseable {
      *
      * @throws BackupException TRANSPORT_FAILED naming what failed
      */
-    public io.backupkit.api.ServerCheck testServer(long serverId) {
-        return operations.testServer(serverId);
+    public ServerCheck testServer(long serverId) {
+        return servers.test(serverId);
     }
 
     // ---- backups on a server
 
     /** What is stored on a server: the backups of every device that uses its path. */
     public Backups backups(long serverId) {
-        return operations.backups(serverId);
+        return catalogue.list(serverId);
     }
 
     /** One backup on a server. */
     public CompletedBackup completedBackup(long serverId, String backupId) {
-        return operations.completedBackup(serverId, backupId);
+        return catalogue.get(serverId, backupId);
     }
 
     /**
-     * The archive of a completed backup, as stored on its server, for download. Close the stream: it
-     * holds a connection.
+     * The archive of a completed backup, as stored on its server, for download, with a file name and its
+     * compression. Close it: it holds a connection.
      */
-    public java.io.InputStream openArchive(long serverId, String backupId) {
-        return operations.openArchive(serverId, backupId);
+    public ArchiveDownload openArchive(long serverId, String backupId) {
+        return catalogue.open(serverId, backupId);
     }
 
     /**
@@ -155,13 +202,13 @@ public final class BackupEngine implements AutoCloseable {
      * @throws BackupException INTEGRITY when the archive fails a check (nothing is listed), INVALID_INPUT
      *     when the server holds a backup with that id already
      */
-    public CompletedBackup importBackup(long serverId, java.io.InputStream archive) {
-        return operations.importBackup(serverId, archive);
+    public CompletedBackup importBackup(long serverId, InputStream archive) {
+        return catalogue.importBackup(serverId, archive);
     }
 
     /** Deletes a backup (its archive, then its record) from a server. */
     public void deleteBackup(long serverId, String backupId) {
-        operations.deleteBackup(serverId, backupId);
+        catalogue.delete(serverId, backupId);
     }
 
     // ---- scheduled backups
@@ -171,46 +218,46 @@ public final class BackupEngine implements AutoCloseable {
      * {@code last_backup} are computed (read-only fields of the request are ignored). A rule without
      * {@code dtstart} starts at the creation time.
      */
-    public io.backupkit.api.ScheduledBackup createSchedule(io.backupkit.api.ScheduledBackup request) {
-        return operations.schedules().create(request);
+    public ScheduledBackup createSchedule(ScheduledBackup request) {
+        return schedules.create(request);
     }
 
     /** A scheduled backup with its computed fields. */
-    public io.backupkit.api.ScheduledBackup schedule(String id) {
-        return operations.schedules().get(id);
+    public ScheduledBackup schedule(String id) {
+        return schedules.get(id);
     }
 
     /** Every scheduled backup. */
-    public io.backupkit.api.ScheduledBackups schedules() {
-        return operations.schedules().list();
+    public ScheduledBackups schedules() {
+        return schedules.list();
     }
 
     /** Replaces a scheduled backup's fields; a new rule starts afresh from now. */
-    public io.backupkit.api.ScheduledBackup updateSchedule(String id, io.backupkit.api.ScheduledBackup request) {
-        return operations.schedules().update(id, request);
+    public ScheduledBackup updateSchedule(String id, ScheduledBackup request) {
+        return schedules.update(id, request);
     }
 
     /** Deletes a scheduled backup; its backups stay. */
     public void deleteSchedule(String id) {
-        operations.schedules().delete(id);
+        schedules.delete(id);
     }
 
     /**
      * Runs every schedule that is due at {@code now}, on the calling thread, one backup after another.
      * Hosts without the background runner call it themselves; tests call it with a fake clock.
      */
-    public java.util.List<ScheduleRun> runDue(java.time.Instant now) {
-        return operations.schedules().runDue(now);
+    public List<ScheduleRun> runDue(Instant now) {
+        return schedules.runDue(now);
     }
 
     /** The next {@code count} regular runs of a schedule from now; fewer when its rule ends. */
-    public java.util.List<java.time.Instant> upcomingRuns(String scheduleId, int count) {
-        return operations.schedules().upcoming(scheduleId, count);
+    public List<Instant> upcomingRuns(String scheduleId, int count) {
+        return schedules.upcoming(scheduleId, count);
     }
 
     /** What retention would delete for a schedule now, without deleting anything. */
-    public java.util.List<CompletedBackup> retentionPreview(String scheduleId) {
-        return operations.schedules().retentionPreview(scheduleId);
+    public List<CompletedBackup> retentionPreview(String scheduleId) {
+        return schedules.retentionPreview(scheduleId);
     }
 
     // ---- operations
@@ -219,23 +266,22 @@ public final class BackupEngine implements AutoCloseable {
      * Backs up what {@code contents} asks for to a server, on the calling thread.
      *
      * @return the completed backup
-     * @throws io.backupkit.api.InvalidInputException naming every unknown module or option, before
+     * @throws InvalidInputException naming every unknown module or option, before
      *     anything is written
      * @throws BackupException BUSY when another operation runs, ABORTED when aborted, MODULE_FAILED or
      *     TRANSPORT_FAILED naming the module or server
      */
     public CompletedBackup backup(long serverId, String name, String desc, ContentInfo contents) {
-        return operations.prepareBackup(serverId, name, desc, contents, null).run();
+        return backups.prepare(serverId, name, desc, contents, null, Map.of()).run();
     }
 
     /** As {@link #backup}, on the engine's executor. BUSY and invalid input are thrown here, at once. */
     public Started<CompletedBackup> startBackup(long serverId, String name, String desc, ContentInfo contents) {
-        return start(operations.prepareBackup(serverId, name, desc, contents, null));
+        return start(backups.prepare(serverId, name, desc, contents, null, Map.of()));
     }
 
-    private <T> Started<T> start(Operations.Prepared<T> prepared) {
-        OperationInfo info = operations.startedInfo();
-        return new Started<>(info, operations.start(prepared));
+    private <T> Started<T> start(Prepared<T> prepared) {
+        return new Started<>(prepared.info(), slot.start(prepared));
     }
 
     /**
@@ -247,22 +293,22 @@ public final class BackupEngine implements AutoCloseable {
      * @return the finished operation
      */
     public OperationInfo restore(long serverId, String backupId, ContentInfo contents) {
-        return operations.prepareRestore(serverId, backupId, contents).run();
+        return restores.prepare(serverId, backupId, contents).run();
     }
 
     /** As {@link #restore}, on the engine's executor. */
     public Started<OperationInfo> startRestore(long serverId, String backupId, ContentInfo contents) {
-        return start(operations.prepareRestore(serverId, backupId, contents));
+        return start(restores.prepare(serverId, backupId, contents));
     }
 
     /** Returns every module's data to its initial state, on the calling thread. */
     public OperationInfo factoryReset() {
-        return operations.prepareFactoryReset().run();
+        return resets.prepare().run();
     }
 
     /** As {@link #factoryReset()}, on the engine's executor. */
     public Started<OperationInfo> startFactoryReset() {
-        return start(operations.prepareFactoryReset());
+        return start(resets.prepare());
     }
 
     /**
@@ -270,37 +316,39 @@ public final class BackupEngine implements AutoCloseable {
      * engine. Returns false when nothing runs.
      */
     public boolean abort() {
-        return operations.abort();
+        return slot.abort();
     }
 
     /** The spec's {@code device_status}. */
     public DeviceStatus deviceStatus() {
-        return operations.deviceStatus();
+        return slot.deviceStatus();
     }
 
     /** The operation running now, if any. */
-    public java.util.Optional<CurrentOperation> currentOperation() {
+    public Optional<CurrentOperation> currentOperation() {
         return deviceStatus().current();
     }
 
     /** The installed modules' descriptions, by short name. */
     public Map<String, ModuleInfo> modules() {
-        return operations.moduleInfos();
+        Map<String, ModuleInfo> infos = new LinkedHashMap<>();
+        plugins.modules().keySet().forEach(name -> infos.put(name, plugins.info(name)));
+        return infos;
     }
 
     /** Adds a listener for the progress of every operation. */
     public void addListener(ProgressListener listener) {
-        operations.listeners().add(requireNonNull(listener, "listener is null"));
+        slot.listeners().add(requireNonNull(listener, "listener is null"));
     }
 
     /** Removes a listener. */
     public void removeListener(ProgressListener listener) {
-        operations.listeners().remove(listener);
+        slot.listeners().remove(listener);
     }
 
     /** The system id of this engine: given to the builder, or generated once and kept. */
     public String systemId() {
-        return operations.systemId();
+        return state.systemId();
     }
 
     /**
@@ -309,12 +357,12 @@ public final class BackupEngine implements AutoCloseable {
      */
     @Override
     public void close() {
-        operations.abort();
+        slot.abort();
         if (runner != null) {
             runner.close();
         }
-        operations.abort();
-        operations.awaitIdle(java.time.Duration.ofMinutes(1));
+        slot.abort();
+        slot.awaitIdle(Duration.ofMinutes(1));
         try {
             lock.close();
         } catch (IOException e) {
@@ -337,8 +385,8 @@ public final class BackupEngine implements AutoCloseable {
         private boolean discover = true;
         private boolean trustOnFirstUse;
         private boolean runScheduler;
-        private java.util.concurrent.ScheduledExecutorService schedulerExecutor;
-        private io.backupkit.spi.TransportSettings transportSettings = io.backupkit.spi.TransportSettings.DEFAULTS;
+        private ScheduledExecutorService schedulerExecutor;
+        private TransportSettings transportSettings = TransportSettings.DEFAULTS;
         private final List<BackupModule> modules = new ArrayList<>();
         private final List<TransportProvider> transports = new ArrayList<>();
         private final Map<String, Map<String, String>> moduleConfigs = new LinkedHashMap<>();
@@ -407,7 +455,7 @@ public final class BackupEngine implements AutoCloseable {
         }
 
         /** Connect and I/O timeouts and keep-alive of transports; {@code TransportSettings.DEFAULTS} by default. */
-        public Builder transportSettings(io.backupkit.spi.TransportSettings value) {
+        public Builder transportSettings(TransportSettings value) {
             transportSettings = requireNonNull(value, "transportSettings is null");
             return this;
         }
@@ -422,7 +470,7 @@ public final class BackupEngine implements AutoCloseable {
         }
 
         /** Runs scheduled backups in the background on the host's executor. */
-        public Builder scheduler(java.util.concurrent.ScheduledExecutorService value) {
+        public Builder scheduler(ScheduledExecutorService value) {
             schedulerExecutor = requireNonNull(value, "scheduler is null");
             runScheduler = true;
             return this;
@@ -471,18 +519,18 @@ public final class BackupEngine implements AutoCloseable {
                 List<TransportProvider> allTransports = new ArrayList<>(transports);
                 allTransports.add(0, new LocalTransportProvider());
                 Plugins plugins = Plugins.load(discover ? classLoader : null, modules, allTransports, moduleConfigs);
-                Operations operations = new Operations(new StateStore(stateDirectory), plugins, clock, executor,
-                        compression, new Operations.Identity(hostname, model, serial, swVersion), systemId, transportSettings,
-                        trustOnFirstUse);
-                operations.recover();
-                io.backupkit.core.internal.engine.ScheduleRunner runner = null;
-                if (runScheduler) {
-                    runner = new io.backupkit.core.internal.engine.ScheduleRunner(operations.schedules(), clock,
-                            schedulerExecutor);
-                    operations.onIdle(runner::wake);
-                    operations.schedules().onChange(runner::wake);
+                StateStore store = new StateStore(stateDirectory);
+                State data = store.load();
+                EngineState state = new EngineState(store, data);
+                synchronized (state.lock()) {
+                    if (systemId != null) {
+                        data.systemId = systemId;
+                    } else if (data.systemId == null) {
+                        data.systemId = UUID.randomUUID().toString();
+                    }
+                    state.save();
                 }
-                return new BackupEngine(operations, lock, runner);
+                return new BackupEngine(this, lock, state, plugins);
             } catch (IOException | RuntimeException e) {
                 if (lock != null) {
                     try {

@@ -22,4 +22,18 @@ public enum Compression {
     public String suffix() {
         return suffix;
     }
+
+    /**
+     * The compression an archive's name says ({@code .tar.zst} is zstd), for a name the engine gave it.
+     *
+     * @throws IllegalArgumentException when the name ends in none of the suffixes
+     */
+    public static Compression ofFileName(String name) {
+        for (Compression c : new Compression[] {ZSTD, GZIP, NONE}) {
+            if (name.endsWith(c.suffix)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("'" + name + "' is not the name of an archive");
+    }
 }

@@ -487,8 +487,10 @@ final class BackupEngineTest {
             TreeMap<String, String> alphaBefore = alpha.snapshot();
 
             CompletedBackup imported;
-            try (java.io.InputStream archive = engine.openArchive(first, backup.id())) {
-                imported = engine.importBackup(second, archive);
+            try (ArchiveDownload archive = engine.openArchive(first, backup.id())) {
+                assertThat(archive.fileName()).isEqualTo(backup.id() + Compression.ZSTD.suffix());
+                assertThat(archive.compression()).isEqualTo(Compression.ZSTD);
+                imported = engine.importBackup(second, archive.content());
             }
             alpha.write("config.ini", "changed");
             engine.restore(second, imported.id(), null);

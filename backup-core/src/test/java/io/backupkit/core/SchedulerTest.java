@@ -108,7 +108,7 @@ final class SchedulerTest {
 
             assertThat(runs).singleElement().satisfies(r -> {
                 assertThat(r.scheduleId()).isEqualTo(active);
-                assertThat(r.outcome()).isEqualTo("completed");
+                assertThat(r.outcome()).isInstanceOf(ScheduleRun.Completed.class);
                 assertThat(r.catchUp()).isFalse();
             });
             assertThat(again).isEmpty();
@@ -138,9 +138,11 @@ final class SchedulerTest {
             List<ScheduleRun> after = engine.runDue(nightly(0).plusSeconds(5));
             List<ScheduleRun> later = engine.runDue(nightly(0).plusSeconds(10));
 
-            assertThat(during.get()).singleElement().extracting(ScheduleRun::outcome).isEqualTo("waiting");
+            assertThat(during.get()).singleElement().extracting(ScheduleRun::outcome)
+                    .isEqualTo(new ScheduleRun.Waiting());
             assertThat(engine.schedule(id).nextBackup()).isNotNull();
-            assertThat(after).singleElement().extracting(ScheduleRun::outcome).isEqualTo("completed");
+            assertThat(after).singleElement().extracting(ScheduleRun::outcome)
+                    .isInstanceOf(ScheduleRun.Completed.class);
             assertThat(later).isEmpty();
             assertThat(engine.backups(server).completed()).filteredOn(b -> id.equals(b.sid())).hasSize(1);
         }
@@ -161,7 +163,8 @@ final class SchedulerTest {
             }
 
             assertThat(runs).extracting(ScheduleRun::attempt).containsExactly(0, 1, 2);
-            assertThat(runs).allSatisfy(r -> assertThat(r.outcome()).startsWith("failed: "));
+            assertThat(runs).allSatisfy(r -> assertThat(r.outcome()).isInstanceOfSatisfying(ScheduleRun.Failed.class,
+                    failed -> assertThat(failed.reason().code()).isEqualTo(ErrorCode.MODULE_FAILED)));
             assertThat(engine.schedule(id).nextBackup()).isEqualTo(nightly(1).getEpochSecond());
             OperationInfo latest = engine.deviceStatus().latestBackup();
             assertThat(latest.details().properties()).containsEntry("retry", 2L);
@@ -181,13 +184,13 @@ final class SchedulerTest {
 
             List<ScheduleRun> failed = engine.runDue(first);
 
-            assertThat(failed).singleElement().extracting(ScheduleRun::outcome).asString().startsWith("failed: ");
+            assertThat(failed).singleElement().extracting(ScheduleRun::outcome).isInstanceOf(ScheduleRun.Failed.class);
             assertThat(engine.schedule(id).nextBackup()).isEqualTo(first.plus(Duration.ofHours(1)).getEpochSecond());
             clock.set(first.plus(Duration.ofHours(1)));
             assertThat(engine.runDue(first.plus(Duration.ofHours(1)))).singleElement()
                     .satisfies(r -> {
                         assertThat(r.attempt()).isZero();
-                        assertThat(r.outcome()).isEqualTo("completed");
+                        assertThat(r.outcome()).isInstanceOf(ScheduleRun.Completed.class);
                     });
         }
     }
@@ -210,7 +213,7 @@ final class SchedulerTest {
             assertThat(runs).singleElement().satisfies(r -> {
                 assertThat(r.catchUp()).isTrue();
                 assertThat(r.occurrence()).isEqualTo(nightly(3));
-                assertThat(r.outcome()).isEqualTo("completed");
+                assertThat(r.outcome()).isInstanceOf(ScheduleRun.Completed.class);
             });
             assertThat(engine.runDue(back.plusSeconds(60))).isEmpty();
             assertThat(engine.backups(server).completed()).filteredOn(b -> id.equals(b.sid())).hasSize(2);

@@ -1,20 +1,17 @@
 package io.backupkit.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.backupkit.api.BackupException;
 import io.backupkit.api.CompletedBackup;
 import io.backupkit.api.ContentInfo;
-import io.backupkit.api.ErrorCode;
 import io.backupkit.api.InvalidInputException;
 import io.backupkit.api.ScheduledBackup;
 import io.backupkit.api.Server;
 import io.backupkit.api.ServerCheck;
+import io.backupkit.core.ArchiveDownload;
 import io.backupkit.core.BackupEngine;
 import io.backupkit.core.JsonCodec;
 import io.backupkit.core.Started;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -202,34 +199,9 @@ final class Endpoints {
                 + serverId + "/items/" + imported.id()));
     }
 
-    private Response download(Request q) throws IOException {
-        long serverId = q.serverId("server_id");
-        String id = q.parameter("id");
-        InputStream archive = engine.openArchive(serverId, id);
-        BufferedInputStream in = new BufferedInputStream(archive, 1 << 16);
-        byte[] magic;
-        try {
-            in.mark(4);
-            magic = in.readNBytes(4);
-            in.reset();
-        } catch (IOException | RuntimeException e) {
-            in.close();
-            throw new BackupException(ErrorCode.TRANSPORT_FAILED, "Server '" + engine.server(serverId).name()
-                    + "': cannot read the archive of backup '" + id + "': " + e.getMessage(), e);
-        }
-        return new Response.Download(in, id.replaceAll("[^A-Za-z0-9._-]", "_") + suffix(magic));
-    }
-
-    /** The file name's suffix by the archive's magic bytes, as the engine names archives. */
-    private static String suffix(byte[] magic) {
-        if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
-            return ".tar.gz";
-        }
-        if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5 && (magic[2] & 0xff) == 0x2f
-                && (magic[3] & 0xff) == 0xfd) {
-            return ".tar.zst";
-        }
-        return ".tar";
+    private Response download(Request q) {
+        ArchiveDownload archive = engine.openArchive(q.serverId("server_id"), q.parameter("id"));
+        return new Response.Download(archive.content(), archive.fileName());
     }
 
     private Response restore(Request q) throws IOException {
@@ -241,7 +213,6 @@ final class Endpoints {
             contents = fields.contents("contents");
             fields.done();
         }
-        engine.completedBackup(serverId, id); // an unknown backup is a 404 now, not a failed restore later
         return accepted(engine.startRestore(serverId, id, contents));
     }
 }

@@ -10,6 +10,7 @@ import io.backupkit.api.CompletedBackup;
 import io.backupkit.api.DeviceStatus;
 import io.backupkit.api.OperationInfo;
 import io.backupkit.api.Status;
+import io.backupkit.core.ArchiveDownload;
 import java.io.InputStream;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -135,8 +136,8 @@ final class TransferCycleTest {
         long serverA = a.createLocalServer("filer-a");
         CompletedBackup big = a.engine.backup(serverA, "big", "", io.backupkit.api.ContentInfo.everything());
         byte[] archive;
-        try (InputStream in = a.engine.openArchive(serverA, big.id())) {
-            archive = in.readAllBytes();
+        try (ArchiveDownload download = a.engine.openArchive(serverA, big.id())) {
+            archive = download.content().readAllBytes();
         }
         assertThat(archive.length).isGreaterThan(LIMIT);
         HttpResponse<String> tooLarge = b.method("POST", upload, BodyPublishers.ofByteArray(archive),

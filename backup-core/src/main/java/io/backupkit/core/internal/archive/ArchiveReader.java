@@ -4,24 +4,31 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backupkit.api.BackupException;
 import io.backupkit.api.ErrorCode;
+import io.backupkit.core.internal.failure.Failures;
+import io.backupkit.core.internal.failure.Party;
+import io.backupkit.core.internal.failure.PartyFailure;
+import io.backupkit.core.internal.json.StrictObject;
 import io.backupkit.spi.Cancellation;
 import io.backupkit.spi.Entry;
 import io.backupkit.spi.EntrySource;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
-import com.fasterxml.jackson.core.JsonToken;
 
 /**
  * Reads an archive written by {@link ArchiveWriter}, refusing anything unsafe before a module sees it.
@@ -40,23 +47,19 @@ public final class ArchiveReader implements AutoCloseable {
         public static final Limits DEFAULT = new Limits(10_000_000, Long.MAX_VALUE);
     }
 
-    /** An entry as it was read: what the manifest must agree with. */
-    private record Seen(String name, boolean directory, long size, String sha256) {
-    }
-
     /**
      * The entries read, in order, spooled to a temporary file: the manifest comes last and is checked
      * against them in one pass, without holding every entry of a large archive in memory.
      */
     private static final class SeenSpool implements AutoCloseable {
-        private final java.nio.file.Path directory;
-        private java.nio.file.Path file;
-        private java.io.DataOutputStream out;
-        private java.io.DataInputStream in;
+        private final Path directory;
+        private Path file;
+        private DataOutputStream out;
+        private DataInputStream in;
         private int pendingType = -2; // -2: nothing peeked
         private String pendingName;
 
-        SeenSpool(java.nio.file.Path directory) {
+        SeenSpool(Path directory) {
             this.directory = directory;
         }
 
@@ -65,12 +68,12 @@ public final class ArchiveReader implements AutoCloseable {
             return "'" + (directory == null ? System.getProperty("java.io.tmpdir") : directory) + "'";
         }
 
-        private java.io.DataOutputStream out() throws IOException {
+        private DataOutputStream out() throws IOException {
             if (out == null) {
-                file = directory == null ? java.nio.file.Files.createTempFile("backupkit-seen-", ".bin")
-                        : java.nio.file.Files.createTempFile(directory, "backupkit-seen-", ".bin");
-                out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
-                        java.nio.file.Files.newOutputStream(file), 1 << 16));
+                file = directory == null ? Files.createTempFile("backupkit-seen-", ".bin")
+                        : Files.createTempFile(directory, "backupkit-seen-", ".bin");
+                out = new DataOutputStream(new BufferedOutputStream(
+                        Files.newOutputStream(file), 1 << 16));
             }
             return out;
         }
@@ -80,7 +83,7 @@ public final class ArchiveReader implements AutoCloseable {
             out.writeUTF(name);
         }
 
-        void entry(Seen s) throws IOException {
+        void entry(Manifest.Entry s) throws IOException {
             out().writeByte('E');
             out.writeUTF(s.name());
             out.writeBoolean(s.directory());
@@ -92,7 +95,7 @@ public final class ArchiveReader implements AutoCloseable {
         void rewind() throws IOException {
             out();
             out.close();
-            in = new java.io.DataInputStream(new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file),
+            in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file),
                     1 << 16));
         }
 
@@ -116,7 +119,7 @@ public final class ArchiveReader implements AutoCloseable {
         }
 
         /** The next entry of the current module, or null when a module or the end comes next. */
-        Seen nextEntry() throws IOException {
+        Manifest.Entry nextEntry() throws IOException {
             peek();
             if (pendingType != 'E') {
                 return null;
@@ -126,7 +129,7 @@ public final class ArchiveReader implements AutoCloseable {
             boolean directory = in.readBoolean();
             long size = in.readLong();
             String sha = in.readUTF();
-            return new Seen(name, directory, size, sha.isEmpty() ? null : sha);
+            return new Manifest.Entry(name, directory, size, sha.isEmpty() ? null : sha);
         }
 
         @Override
@@ -139,7 +142,7 @@ public final class ArchiveReader implements AutoCloseable {
                 }
             } finally {
                 if (file != null) {
-                    java.nio.file.Files.deleteIfExists(file);
+                    Files.deleteIfExists(file);
                 }
             }
         }
@@ -168,7 +171,7 @@ public final class ArchiveReader implements AutoCloseable {
     private Source source;
     private long entryCount;
     private long totalBytes;
-    private JsonNode header;
+    private ArchiveHeader header;
 
     public ArchiveReader(InputStream source, Limits limits, Cancellation cancellation) throws IOException {
         this(source, limits, cancellation, null, fetched -> {
@@ -182,7 +185,7 @@ public final class ArchiveReader implements AutoCloseable {
      * <p>The source is read ahead on a thread of its own, which also hashes and decompresses it, so that
      * fetching, checking and unpacking overlap: memory stays at a few chunks of 1 MiB.
      */
-    public ArchiveReader(InputStream source, Limits limits, Cancellation cancellation, java.nio.file.Path spoolDirectory,
+    public ArchiveReader(InputStream source, Limits limits, Cancellation cancellation, Path spoolDirectory,
             LongConsumer fetched) throws IOException {
         this.seen = new SeenSpool(spoolDirectory);
         this.hashes = new Pipes.AsyncOutput(OutputStream.nullOutputStream(), Pipes.CHUNK, 3, "backupkit-entry-digest");
@@ -214,19 +217,24 @@ public final class ArchiveReader implements AutoCloseable {
     }
 
     /** Reads and returns the header, which must be the first entry. */
-    public JsonNode header() throws IOException {
+    public ArchiveHeader header() throws IOException {
         Tar.Header first = nextTarEntry();
         if (first == null || !first.name().equals(ArchiveWriter.HEADER) || !regular(first)) {
             throw integrity("The archive does not start with '" + ArchiveWriter.HEADER + "'");
         }
         checkHeaderChecksum(first);
-        header = readJson(first);
-        if (header.path("format").asInt() != ArchiveWriter.FORMAT) {
-            throw integrity("The archive has format " + header.path("format") + "; this engine reads format "
-                    + ArchiveWriter.FORMAT);
+        JsonNode json = readJson(first);
+        if (json.path("format").asInt() != ArchiveHeader.FORMAT) {
+            throw integrity("The archive has format " + json.path("format") + "; this engine reads format "
+                    + ArchiveHeader.FORMAT);
         }
-        for (JsonNode module : header.path("modules")) {
-            headerModules.add(module.path("module").asText());
+        try {
+            header = ArchiveHeader.read(json);
+        } catch (StrictObject.Mismatch e) {
+            throw integrity("The archive's header is not valid: " + e.getMessage());
+        }
+        for (ArchiveHeader.ModuleVersion module : header.modules()) {
+            headerModules.add(module.module());
         }
         return header;
     }
@@ -310,22 +318,10 @@ public final class ArchiveReader implements AutoCloseable {
     private void verify(InputStream manifestJson) throws IOException {
         hashes.flush(); // every entry's checksum is recorded
         seen.rewind();
-        try (com.fasterxml.jackson.core.JsonParser p = json.getFactory().createParser(manifestJson)) {
-            expect(p.nextToken() == JsonToken.START_OBJECT);
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                if (!field.equals("modules")) {
-                    p.skipChildren();
-                    continue;
-                }
-                expect(value == JsonToken.START_OBJECT);
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    verifyModule(p, p.currentName());
-                }
+        try (Manifest.Reader manifest = new Manifest.Reader(manifestJson)) {
+            for (String module = manifest.nextModule(); module != null; module = manifest.nextModule()) {
+                verifyModule(manifest, module);
             }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw integrity("'" + ArchiveWriter.MANIFEST + "' is not valid JSON");
         }
         String left = seen.nextModule();
         if (left != null) {
@@ -336,8 +332,7 @@ public final class ArchiveReader implements AutoCloseable {
         }
     }
 
-    private void verifyModule(com.fasterxml.jackson.core.JsonParser p, String module) throws IOException {
-        expect(p.nextToken() == JsonToken.START_OBJECT);
+    private void verifyModule(Manifest.Reader manifest, String module) throws IOException {
         String next = seen.nextModule();
         boolean present = module.equals(next);
         if (present) {
@@ -345,57 +340,42 @@ public final class ArchiveReader implements AutoCloseable {
         } else if (moduleOrder.contains(module)) {
             throw integrity("Module '" + next + "' is in the archive but not in the manifest");
         }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken value = p.nextToken();
-            if (!field.equals("entries") || value != JsonToken.START_ARRAY) {
-                p.skipChildren();
-                continue;
+        for (Manifest.Entry expected = manifest.nextEntry(); expected != null; expected = manifest.nextEntry()) {
+            if (!present) {
+                throw integrity("Module '" + module + "' is in the manifest but not in the archive");
             }
-            while (p.nextToken() == JsonToken.START_OBJECT) {
-                JsonNode expected = p.readValueAsTree();
-                if (!present) {
-                    throw integrity("Module '" + module + "' is in the manifest but not in the archive");
+            Manifest.Entry s = seen.nextEntry();
+            if (s == null) {
+                throw integrity("Entry '" + expected.name() + "' of module '" + module
+                        + "' is in the manifest but missing from the archive");
+            }
+            String what = "Entry '" + s.name() + "' of module '" + module + "'";
+            if (!s.name().equals(expected.name())) {
+                throw integrity(what + " is not in the manifest where it stands (the manifest lists '"
+                        + expected.name() + "' there)");
+            }
+            if (expected.directory() != s.directory()) {
+                throw integrity(what + " has another type than the manifest says");
+            }
+            if (!s.directory()) {
+                if (s.size() > expected.size()) {
+                    throw integrity(what + " is larger than the manifest says (" + s.size() + " > " + expected.size()
+                            + ")");
                 }
-                String name = expected.path("name").asText();
-                Seen s = seen.nextEntry();
-                if (s == null) {
-                    throw integrity("Entry '" + name + "' of module '" + module
-                            + "' is in the manifest but missing from the archive");
+                if (s.size() != expected.size()) {
+                    throw integrity(what + " is smaller than the manifest says (" + s.size() + " < "
+                            + expected.size() + ")");
                 }
-                String what = "Entry '" + s.name() + "' of module '" + module + "'";
-                if (!s.name().equals(name)) {
-                    throw integrity(what + " is not in the manifest where it stands (the manifest lists '" + name
-                            + "' there)");
-                }
-                if (expected.path("directory").asBoolean(false) != s.directory()) {
-                    throw integrity(what + " has another type than the manifest says");
-                }
-                if (!s.directory()) {
-                    long size = expected.path("size").asLong(-1);
-                    if (s.size() > size) {
-                        throw integrity(what + " is larger than the manifest says (" + s.size() + " > " + size + ")");
-                    }
-                    if (s.size() != size) {
-                        throw integrity(what + " is smaller than the manifest says (" + s.size() + " < " + size + ")");
-                    }
-                    if (!Objects.equals(expected.path("sha256").asText(), s.sha256())) {
-                        throw integrity(what + " does not match its SHA-256");
-                    }
+                if (!Objects.equals(expected.sha256(), s.sha256())) {
+                    throw integrity(what + " does not match its SHA-256");
                 }
             }
         }
         if (present) {
-            Seen extra = seen.nextEntry();
+            Manifest.Entry extra = seen.nextEntry();
             if (extra != null) {
                 throw integrity("Entry '" + extra.name() + "' of module '" + module + "' is not in the manifest");
             }
-        }
-    }
-
-    private static void expect(boolean condition) {
-        if (!condition) {
-            throw integrity("'" + ArchiveWriter.MANIFEST + "' does not have the manifest's shape");
         }
     }
 
@@ -530,8 +510,8 @@ public final class ArchiveReader implements AutoCloseable {
         try {
             write.run();
         } catch (IOException e) {
-            throw new BackupException(ErrorCode.INTERNAL, "Cannot record the archive's entries in the spool directory "
-                    + seen.where() + ": " + e, e);
+            throw new PartyFailure(Party.LOCAL, "Cannot record the archive's entries in the spool directory",
+                    seen.where(), e).toBackupException();
         }
     }
 
@@ -606,7 +586,7 @@ public final class ArchiveReader implements AutoCloseable {
                 MessageDigest digest = directory ? null : current.digest;
                 current = null;
                 hashes.hashing(null);
-                hashes.after(() -> spool(() -> seen.entry(new Seen(name, directory, read,
+                hashes.after(() -> spool(() -> seen.entry(new Manifest.Entry(name, directory, read,
                         digest == null ? null : Digests.hex(digest)))));
             }
         }
@@ -650,29 +630,20 @@ public final class ArchiveReader implements AutoCloseable {
         }
     }
 
-    /** A failure of the stream the archive is read from (the transport), as opposed to bad archive data. */
-    public static final class SourceException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        SourceException(IOException cause) {
-            super(cause.getMessage(), cause);
-        }
-    }
-
     /**
-     * The exception to throw for a failure while decoding: a failure of the source stays an
-     * IOException, anything else the decoders say means the archive is damaged.
+     * The exception to throw for a failure while decoding: a failure of the stream the archive comes
+     * from (tagged with its party by the engine) stays as it is; anything else the decoders say means the
+     * archive is damaged.
      */
     private static IOException damaged(IOException e) {
-        if (e instanceof SourceException) {
+        if (Failures.find(e, PartyFailure.class) != null) {
             return e;
         }
         throw integrity("The archive is damaged: " + e.getMessage());
     }
 
     /**
-     * Hashes and counts the raw archive bytes as they are read, on the read-ahead thread; a failure of
-     * the source becomes a {@link SourceException}.
+     * Hashes and counts the raw archive bytes as they are read, on the read-ahead thread.
      */
     private static final class Hashing extends FilterInputStream {
         private final MessageDigest digest;
@@ -695,12 +666,7 @@ public final class ArchiveReader implements AutoCloseable {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n;
-            try {
-                n = in.read(b, off, len);
-            } catch (IOException e) {
-                throw new SourceException(e);
-            }
+            int n = in.read(b, off, len);
             if (n > 0) {
                 digest.update(b, off, n);
                 count += n;

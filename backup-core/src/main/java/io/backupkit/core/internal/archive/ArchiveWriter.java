@@ -1,8 +1,9 @@
 package io.backupkit.core.internal.archive;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backupkit.core.Compression;
+import io.backupkit.core.internal.failure.Blame;
+import io.backupkit.core.internal.failure.Party;
 import io.backupkit.spi.Cancellation;
 import io.backupkit.spi.Entry;
 import io.backupkit.spi.EntrySink;
@@ -27,10 +28,8 @@ import java.util.HexFormat;
  * stream is not closed.
  */
 public final class ArchiveWriter implements AutoCloseable {
-    /** The version of this archive layout, recorded in the header. */
-    public static final int FORMAT = 1;
     public static final String HEADER = "backup.json";
-    public static final String MANIFEST = "manifest.json";
+    public static final String MANIFEST = Manifest.NAME;
     public static final String MODULES = "modules/";
     private static final int BUFFER = 256 * 1024;
 
@@ -49,32 +48,10 @@ public final class ArchiveWriter implements AutoCloseable {
     private final Cancellation cancellation;
     private final Progress progress;
     private final Path manifestFile;
-    private final com.fasterxml.jackson.core.JsonGenerator manifest;
+    private final Manifest.Writer manifest;
     private boolean moduleOpen;
     private final byte[] buffer = new byte[BUFFER];
     private boolean finished;
-
-    /**
-     * A failure of the stream the archive is written to (the transport), as opposed to a failure of a
-     * module; it reaches a module through the sink and must be told apart from the module's own.
-     */
-    public static final class TargetException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        TargetException(IOException cause) {
-            super(cause.getMessage(), cause);
-        }
-    }
-
-    /** The failure of the target in a chain of causes, if there is one. */
-    public static TargetException targetFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof TargetException target) {
-                return target;
-            }
-        }
-        return null;
-    }
 
     public ArchiveWriter(OutputStream target, Compression compression, Cancellation cancellation, Progress progress)
             throws IOException {
@@ -86,14 +63,18 @@ public final class ArchiveWriter implements AutoCloseable {
             Path spoolDirectory) throws IOException {
         this.cancellation = cancellation;
         this.progress = progress;
-        // the manifest grows with the entries: it is spooled to a temporary file, not held in memory
-        manifestFile = spoolDirectory == null ? Files.createTempFile("backupkit-manifest-", ".json")
-                : Files.createTempFile(spoolDirectory, "backupkit-manifest-", ".json");
-        manifest = json.getFactory().createGenerator(new BufferedOutputStream(Files.newOutputStream(manifestFile),
-                1 << 16));
-        manifest.writeStartObject();
-        manifest.writeNumberField("format", FORMAT);
-        manifest.writeObjectFieldStart("modules");
+        // the manifest grows with the entries: it is spooled to a temporary file, not held in memory; a
+        // failure there is this host's disk, never the server's
+        Blame spool = new Blame(Party.LOCAL, "Cannot write the manifest in the spool directory",
+                "'" + (spoolDirectory == null ? System.getProperty("java.io.tmpdir") : spoolDirectory) + "'");
+        try {
+            manifestFile = spoolDirectory == null ? Files.createTempFile("backupkit-manifest-", ".json")
+                    : Files.createTempFile(spoolDirectory, "backupkit-manifest-", ".json");
+            manifest = new Manifest.Writer(spool.output(new BufferedOutputStream(Files.newOutputStream(manifestFile),
+                    1 << 16)));
+        } catch (IOException e) {
+            throw spool.tag(e);
+        }
         // files are read and framed on this thread; entries are hashed, the manifest written, the archive
         // compressed and sent on a second; the archive hashed on a third
         this.archiveDigest = new Pipes.AsyncDigest(Digests.sha256(), Pipes.CHUNK, 3);
@@ -103,8 +84,11 @@ public final class ArchiveWriter implements AutoCloseable {
     }
 
     /** Writes the header; call it first. */
-    public void header(ObjectNode header) throws IOException {
-        writeJson(HEADER, header);
+    public void header(ArchiveHeader header) throws IOException {
+        byte[] bytes = json.writeValueAsBytes(header.toJson());
+        tar.putEntry(HEADER, Tar.REGULAR, bytes.length, 0644, Instant.EPOCH);
+        tar.write(bytes, 0, bytes.length);
+        tar.closeEntry();
     }
 
     private ModuleSink current;
@@ -112,10 +96,7 @@ public final class ArchiveWriter implements AutoCloseable {
     /** The sink for one module's entries; modules are written one after another. */
     public ModuleSink module(String module) throws IOException {
         endModule();
-        async.after(() -> {
-            manifest.writeObjectFieldStart(module);
-            manifest.writeArrayFieldStart("entries");
-        });
+        async.after(() -> manifest.startModule(module));
         moduleOpen = true;
         current = new ModuleSink(module);
         return current;
@@ -125,12 +106,7 @@ public final class ArchiveWriter implements AutoCloseable {
         if (moduleOpen) {
             int count = current.count();
             long bytes = current.bytes();
-            async.after(() -> {
-                manifest.writeEndArray();
-                manifest.writeNumberField("count", count);
-                manifest.writeNumberField("bytes", bytes);
-                manifest.writeEndObject();
-            });
+            async.after(() -> manifest.endModule(count, bytes));
             moduleOpen = false;
         }
     }
@@ -139,9 +115,7 @@ public final class ArchiveWriter implements AutoCloseable {
     public void finish() throws IOException {
         endModule();
         async.flush(); // every entry hashed and in the manifest
-        manifest.writeEndObject();
-        manifest.writeEndObject();
-        manifest.close();
+        manifest.finish();
         tar.putEntry(MANIFEST, Tar.REGULAR, Files.size(manifestFile), 0644, Instant.EPOCH);
         try (InputStream in = Files.newInputStream(manifestFile)) {
             int n;
@@ -168,13 +142,6 @@ public final class ArchiveWriter implements AutoCloseable {
             throw new IllegalStateException("archive not finished");
         }
         return archiveSha256;
-    }
-
-    private void writeJson(String name, ObjectNode node) throws IOException {
-        byte[] bytes = json.writeValueAsBytes(node);
-        tar.putEntry(name, Tar.REGULAR, bytes.length, 0644, Instant.EPOCH);
-        tar.write(bytes, 0, bytes.length);
-        tar.closeEntry();
     }
 
     @Override
@@ -280,17 +247,8 @@ public final class ArchiveWriter implements AutoCloseable {
 
         /** Adds the entry to the manifest on the writer thread, once its content is hashed. */
         private void record(Entry entry, MessageDigest digest) throws IOException {
-            async.after(() -> {
-                manifest.writeStartObject();
-                manifest.writeStringField("name", entry.name());
-                if (entry.directory()) {
-                    manifest.writeBooleanField("directory", true);
-                } else {
-                    manifest.writeNumberField("size", entry.size());
-                    manifest.writeStringField("sha256", Digests.hex(digest));
-                }
-                manifest.writeEndObject();
-            });
+            async.after(() -> manifest.entry(new Manifest.Entry(entry.name(), entry.directory(), entry.size(),
+                    digest == null ? null : Digests.hex(digest))));
             count++;
         }
     }
@@ -312,22 +270,14 @@ public final class ArchiveWriter implements AutoCloseable {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            try {
-                out.write(b, off, len);
-            } catch (IOException e) {
-                throw new TargetException(e);
-            }
+            out.write(b, off, len);
             digest.update(b, off, len);
             count += len;
         }
 
         @Override
         public void flush() throws IOException {
-            try {
-                out.flush();
-            } catch (IOException e) {
-                throw new TargetException(e);
-            }
+            out.flush();
         }
 
         @Override

@@ -13,7 +13,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /** Compression streams, and the detection of a stream's compression from its magic bytes. */
-final class Codecs {
+public final class Codecs {
     private static final int BUFFER = 256 * 1024;
 
     private Codecs() {
@@ -37,7 +37,7 @@ final class Codecs {
     }
 
     /** The compression of a stream, read from its first bytes; the stream must support mark. */
-    static Compression detect(BufferedInputStream in) throws IOException {
+    public static Compression detect(BufferedInputStream in) throws IOException {
         in.mark(512);
         byte[] head = in.readNBytes(262);
         in.reset();

@@ -1,18 +1,17 @@
 package io.backupkit.core.internal.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backupkit.api.BackupException;
 import io.backupkit.api.CompletedBackup;
 import io.backupkit.api.ErrorCode;
 import io.backupkit.api.ScheduledBackup;
 import io.backupkit.api.ScheduledBackups;
+import io.backupkit.api.Server;
 import io.backupkit.api.Status;
 import io.backupkit.core.ScheduleRun;
-import io.backupkit.core.internal.json.ModelTrees;
 import io.backupkit.core.internal.schedule.Occurrences;
+import io.backupkit.core.internal.state.EngineState;
+import io.backupkit.core.internal.state.State.Pending;
+import io.backupkit.core.internal.state.State.ScheduleState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +37,11 @@ import org.slf4j.LoggerFactory;
  * background runner calls again as soon as the engine is free), once. A failed run is retried
  * {@code retry_attempts} times, {@code retry_delay} minutes apart, unless the next regular occurrence
  * comes first. After a completed run, retention deletes the schedule's older backups on its server.
+ *
+ * <p>It starts backups through {@link BackupRun} and lists and deletes them through the
+ * {@link Catalogue}; neither knows it. A server that a schedule uses cannot be deleted.
  */
-public final class Schedules {
+public final class Schedules implements ServerRecords.User {
     private static final Logger LOG = LoggerFactory.getLogger(Schedules.class);
 
     /** What the engine remembers of one schedule besides its record. */
@@ -52,66 +55,59 @@ public final class Schedules {
         boolean pendingCatchUp;
         Instant retryAt;
         int attempt;
+
+        ScheduleState toState() {
+            return new ScheduleState(schedule, created, handled, lastRun,
+                    pending == null ? null : new Pending(pending, pendingCatchUp, pendingMissed), retryAt, attempt);
+        }
+
+        static Entry of(ScheduleState state) {
+            Entry entry = new Entry();
+            entry.schedule = state.schedule();
+            entry.created = state.created();
+            entry.handled = state.handled();
+            entry.lastRun = state.lastRun();
+            if (state.pending() != null) {
+                entry.pending = state.pending().occurrence();
+                entry.pendingCatchUp = state.pending().catchUp();
+                entry.pendingMissed = state.pending().missed();
+            }
+            entry.retryAt = state.retryAt();
+            entry.attempt = state.attempt();
+            return entry;
+        }
     }
 
-
     private final Object lock;
-    private final Operations operations;
+    private final EngineState state;
+    private final ServerRecords servers;
+    private final Catalogue catalogue;
+    private final BackupRun backups;
     private final Clock clock;
     private final Instant startedAt;
-    private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Entry> entries = new LinkedHashMap<>();
-    private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
-    Schedules(Object lock, Operations operations, Clock clock, JsonNode stored) {
-        this.lock = lock;
-        this.operations = operations;
+    public Schedules(EngineState state, ServerRecords servers, Catalogue catalogue, BackupRun backups, Clock clock) {
+        this.lock = state.lock();
+        this.state = state;
+        this.servers = servers;
+        this.catalogue = catalogue;
+        this.backups = backups;
         this.clock = clock;
         this.startedAt = clock.instant();
-        if (stored != null) {
-            for (JsonNode node : stored) {
-                Entry entry = new Entry();
-                entry.schedule = ModelTrees.read(node.get("schedule"), ScheduledBackup.class, false);
-                entry.created = instant(node, "created");
-                entry.handled = instant(node, "handled");
-                entry.lastRun = instant(node, "last_run");
-                entry.pending = instant(node, "pending");
-                entry.pendingMissed = node.path("pending_missed").asInt(0);
-                entry.pendingCatchUp = node.path("pending_catch_up").asBoolean(false);
-                entry.retryAt = instant(node, "retry_at");
-                entry.attempt = node.path("attempt").asInt(0);
-                entries.put(entry.schedule.id(), entry);
+        synchronized (lock) {
+            for (ScheduleState stored : state.data().schedules) {
+                entries.put(stored.schedule().id(), Entry.of(stored));
             }
         }
     }
 
-    private static Instant instant(JsonNode node, String name) {
-        JsonNode value = node.get(name);
-        return value == null || value.isNull() ? null : Instant.ofEpochSecond(value.asLong());
-    }
-
-    /** The schedules as JSON, for the state file. Call with the lock held. */
-    ArrayNode toJson() {
-        ArrayNode array = json.createArrayNode();
-        for (Entry entry : entries.values()) {
-            ObjectNode node = array.addObject();
-            node.set("schedule", ModelTrees.tree(entry.schedule));
-            put(node, "created", entry.created);
-            put(node, "handled", entry.handled);
-            put(node, "last_run", entry.lastRun);
-            put(node, "pending", entry.pending);
-            node.put("pending_missed", entry.pendingMissed);
-            node.put("pending_catch_up", entry.pendingCatchUp);
-            put(node, "retry_at", entry.retryAt);
-            node.put("attempt", entry.attempt);
-        }
-        return array;
-    }
-
-    private static void put(ObjectNode node, String name, Instant value) {
-        if (value != null) {
-            node.put(name, value.getEpochSecond());
-        }
+    /** Writes the schedules into the state. Call with the lock held. */
+    private void save() {
+        state.data().schedules.clear();
+        entries.values().forEach(e -> state.data().schedules.add(e.toState()));
+        state.save();
     }
 
     /** Runs after a schedule is created or changed (the background runner re-plans on it). */
@@ -126,14 +122,14 @@ public final class Schedules {
     // ---------------------------------------------------------------- CRUD
 
     public ScheduledBackup create(ScheduledBackup request) {
-        operations.server(request.serverId());
+        servers.get(request.serverId());
         synchronized (lock) {
             Entry entry = new Entry();
             entry.created = clock.instant();
             entry.schedule = request.withComputed(UUID.randomUUID().toString(), null, null);
             occurrences(entry); // a rule that yields nothing is still a valid schedule; this only checks it builds
             entries.put(entry.schedule.id(), entry);
-            operations.saveSchedules();
+            save();
             LOG.info("Created schedule '{}' ({})", entry.schedule.name(), entry.schedule.id());
             ScheduledBackup view = view(entry, clock.instant());
             changed();
@@ -155,7 +151,7 @@ public final class Schedules {
     }
 
     public ScheduledBackup update(String id, ScheduledBackup request) {
-        operations.server(request.serverId());
+        servers.get(request.serverId());
         synchronized (lock) {
             Entry entry = entry(id);
             boolean ruleChanged = !entry.schedule.rrule().equals(request.rrule());
@@ -167,7 +163,7 @@ public final class Schedules {
                 entry.retryAt = null;
                 entry.attempt = 0;
             }
-            operations.saveSchedules();
+            save();
             ScheduledBackup view = view(entry, clock.instant());
             changed();
             return view;
@@ -178,14 +174,17 @@ public final class Schedules {
         synchronized (lock) {
             entry(id);
             entries.remove(id);
-            operations.saveSchedules();
+            save();
         }
     }
 
-    /** Whether a server is the target of a schedule. */
-    boolean usesServer(long serverId) {
+    @Override
+    public void checkNotUsing(Server server) {
         synchronized (lock) {
-            return entries.values().stream().anyMatch(e -> e.schedule.serverId() == serverId);
+            if (entries.values().stream().anyMatch(e -> e.schedule.serverId() == server.id())) {
+                throw new BackupException(ErrorCode.INVALID_INPUT, "Server '" + server.name()
+                        + "' is the target of a scheduled backup; delete or move the schedule first");
+            }
         }
     }
 
@@ -271,7 +270,7 @@ public final class Schedules {
                 }
             }
             if (!due.isEmpty()) {
-                operations.saveSchedules();
+                save();
             }
         }
         List<ScheduleRun> runs = new ArrayList<>();
@@ -315,44 +314,45 @@ public final class Schedules {
         if (d.attempt() > 0) {
             properties.put("retry", (long) d.attempt());
         }
-        Operations.Prepared<CompletedBackup> prepared;
+        Prepared<CompletedBackup> prepared;
         try {
-            prepared = operations.prepareBackup(s.serverId(), s.name(), s.desc(), s.contents(), s.id(), properties);
+            prepared = backups.prepare(s.serverId(), s.name(), s.desc(), s.contents(), s.id(), properties);
         } catch (BackupException e) {
             synchronized (lock) {
                 if (e.code() == ErrorCode.BUSY) {
                     d.entry().pending = d.occurrence();
                     d.entry().pendingCatchUp = d.catchUp();
                     d.entry().pendingMissed = d.missed();
-                    operations.saveSchedules();
-                    return new ScheduleRun(s.id(), d.occurrence(), "waiting", null, d.catchUp(), d.attempt());
+                    save();
+                    return new ScheduleRun(s.id(), d.occurrence(), new ScheduleRun.Waiting(), d.catchUp(), d.attempt());
                 }
                 d.entry().pending = null;
                 failed(d, now);
-                operations.saveSchedules();
+                save();
             }
             LOG.warn("Schedule '{}' could not start its backup: {}", s.name(), e.getMessage());
-            return new ScheduleRun(s.id(), d.occurrence(), "failed: " + e.getMessage(), null, d.catchUp(), d.attempt());
+            return new ScheduleRun(s.id(), d.occurrence(), new ScheduleRun.Failed(e), d.catchUp(), d.attempt());
         }
         synchronized (lock) {
             d.entry().pending = null;
             d.entry().lastRun = now;
-            operations.saveSchedules();
+            save();
         }
         try {
             CompletedBackup backup = prepared.run();
             synchronized (lock) {
                 d.entry().attempt = 0;
-                operations.saveSchedules();
+                save();
             }
             retention(s, backup.id());
-            return new ScheduleRun(s.id(), d.occurrence(), "completed", backup.id(), d.catchUp(), d.attempt());
+            return new ScheduleRun(s.id(), d.occurrence(), new ScheduleRun.Completed(backup.id()), d.catchUp(),
+                    d.attempt());
         } catch (BackupException e) {
             synchronized (lock) {
                 failed(d, now);
-                operations.saveSchedules();
+                save();
             }
-            return new ScheduleRun(s.id(), d.occurrence(), "failed: " + e.getMessage(), null, d.catchUp(), d.attempt());
+            return new ScheduleRun(s.id(), d.occurrence(), new ScheduleRun.Failed(e), d.catchUp(), d.attempt());
         }
     }
 
@@ -388,7 +388,7 @@ public final class Schedules {
         synchronized (lock) {
             s = entry(id).schedule;
         }
-        return toDelete(s, operations.backups(s.serverId()).completed(), null);
+        return toDelete(s, catalogue.list(s.serverId()).completed(), null);
     }
 
     private static List<CompletedBackup> toDelete(ScheduledBackup s, List<CompletedBackup> all, String newest) {
@@ -411,7 +411,7 @@ public final class Schedules {
     private void retention(ScheduledBackup s, String newest) {
         List<CompletedBackup> all;
         try {
-            all = operations.backups(s.serverId()).completed();
+            all = catalogue.list(s.serverId()).completed();
         } catch (BackupException e) {
             LOG.warn("Retention of schedule '{}' skipped: cannot list server {}: {}", s.name(), s.serverId(),
                     e.getMessage());
@@ -419,7 +419,7 @@ public final class Schedules {
         }
         for (CompletedBackup b : toDelete(s, all, newest)) {
             try {
-                operations.deleteBackup(s.serverId(), b.id());
+                catalogue.delete(s.serverId(), b.id());
                 LOG.info("Retention of schedule '{}' deleted backup '{}' ({})", s.name(), b.id(), b.status().wire());
             } catch (BackupException e) {
                 LOG.warn("Retention of schedule '{}' could not delete backup '{}': {}", s.name(), b.id(),

@@ -1,14 +1,19 @@
 package io.backupkit.core.internal.engine;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.backupkit.api.BackupException;
 import io.backupkit.api.CompletedBackup;
+import io.backupkit.api.ErrorCode;
+import io.backupkit.api.InvalidInputException;
 import io.backupkit.core.internal.json.ModelTrees;
 import io.backupkit.spi.ObjectUpload;
 import io.backupkit.spi.Transport;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.regex.Pattern;
 
 /**
  * The {@code <id>.json} beside each archive on a filer: the completed_backup record, the archive's
@@ -19,13 +24,12 @@ import java.io.InputStream;
  * @param sha256 the archive's SHA-256 (hex); null until the backup completed
  * @param systemId the system id of the engine that wrote it
  */
-public record Sidecar(CompletedBackup backup, String archive, String sha256, String systemId) {
+record Sidecar(CompletedBackup backup, String archive, String sha256, String systemId) {
     public static final String SUFFIX = ".json";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BYTES = 1 << 20;
     /** An archive's object name: a plain name ending in .tar, .tar.gz or .tar.zst. */
-    private static final java.util.regex.Pattern ARCHIVE_NAME =
-            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*\\.tar(\\.gz|\\.zst)?");
+    private static final Pattern ARCHIVE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*\\.tar(\\.gz|\\.zst)?");
 
     /** The sidecar's object name for a backup id. */
     public static String name(String backupId) {
@@ -48,29 +52,48 @@ public record Sidecar(CompletedBackup backup, String archive, String sha256, Str
         }
     }
 
-    /** Reads a sidecar; throws when it is not one. */
+    /**
+     * Reads a sidecar.
+     *
+     * @throws BackupException INTEGRITY when the object is not a sidecar (damaged, or not ours)
+     * @throws IOException when the transport fails
+     */
     public static Sidecar read(Transport transport, String objectName) throws IOException {
         byte[] bytes;
         try (InputStream in = transport.open(objectName)) {
             bytes = in.readNBytes(MAX_BYTES + 1);
         }
         if (bytes.length > MAX_BYTES) {
-            throw new IOException("'" + objectName + "' is larger than a sidecar can be");
+            throw invalid(objectName, "it is larger than a record can be");
         }
-        JsonNode node = JSON.readTree(bytes);
+        JsonNode node;
+        try {
+            node = JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw invalid(objectName, "it is not JSON");
+        }
         if (node == null || !node.isObject() || node.path("format").asInt() != 1) {
-            throw new IOException("'" + objectName + "' is not a backup sidecar");
+            throw invalid(objectName, "it is not a backup record of format 1");
         }
-        CompletedBackup backup = ModelTrees.read(node.path("completed_backup"), CompletedBackup.class, false);
+        CompletedBackup backup;
+        try {
+            backup = ModelTrees.read(node.path("completed_backup"), CompletedBackup.class, false);
+        } catch (InvalidInputException e) {
+            throw invalid(objectName, e.violations().get(0).field() + " " + e.violations().get(0).rule());
+        }
         if (!objectName.equals(name(backup.id()))) {
-            throw new IOException("'" + objectName + "' describes backup '" + backup.id() + "'");
+            throw invalid(objectName, "it describes backup '" + backup.id() + "'");
         }
         String archive = node.path("archive").asText("");
         if (!ARCHIVE_NAME.matcher(archive).matches()) {
-            throw new IOException("'" + objectName + "' names the archive '" + archive + "'");
+            throw invalid(objectName, "it names the archive '" + archive + "'");
         }
         return new Sidecar(backup, archive, node.hasNonNull("sha256") ? node.get("sha256").asText() : null,
                 node.path("system_id").asText(""));
+    }
+
+    private static BackupException invalid(String objectName, String why) {
+        return new BackupException(ErrorCode.INTEGRITY, "The backup record '" + objectName + "' is damaged: " + why);
     }
 
     public Sidecar with(CompletedBackup newBackup, String newSha256) {

@@ -598,10 +598,7 @@ final class ArchiveReaderTest {
         List<Read> entries = new ArrayList<>();
         ArchiveWriter writer = new ArchiveWriter(target, compression, Cancellation.never(), (m, e, n) -> { });
         try (writer) {
-            ObjectNode header = JSON.createObjectNode().put("format", ArchiveWriter.FORMAT);
-            modules.forEach(m -> header.withArray("modules").addObject().put("module", m).put("format_version", 1));
-            header.putObject("backup").put("id", "b-1");
-            writer.header(header);
+            writer.header(ArchiveHeaders.of(compression, modules));
             body.write(writer, entries);
             writer.finish();
         }

@@ -31,20 +31,13 @@ final class CraftedArchive {
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         tar.setAddPaxHeadersForNonAsciiNames(true);
-        manifest.put("format", ArchiveWriter.FORMAT);
+        manifest.put("format", ArchiveHeader.FORMAT);
         manifest.putObject("modules");
     }
 
     /** A header listing these modules, the usual first entry. */
     CraftedArchive header(String... modules) {
-        ObjectNode header = JSON.createObjectNode();
-        header.put("format", ArchiveWriter.FORMAT);
-        ArrayNode list = header.putArray("modules");
-        for (String module : modules) {
-            list.addObject().put("module", module).put("format_version", 1);
-        }
-        header.putObject("backup").put("id", "b-1");
-        return json(ArchiveWriter.HEADER, header);
+        return json(ArchiveWriter.HEADER, (ObjectNode) ArchiveHeaders.of(modules).toJson());
     }
 
     CraftedArchive json(String name, ObjectNode node) {

@@ -1,0 +1,223 @@
+package io.backupkit.core.internal.engine;
+
+import io.backupkit.api.BackupException;
+import io.backupkit.api.BackupSize;
+import io.backupkit.api.BackupStatus;
+import io.backupkit.api.CompletedBackup;
+import io.backupkit.api.ContentInfo;
+import io.backupkit.api.ModuleSize;
+import io.backupkit.api.OperationDetailsBackup;
+import io.backupkit.api.OperationInfo;
+import io.backupkit.api.Server;
+import io.backupkit.api.Status;
+import io.backupkit.core.Compression;
+import io.backupkit.core.internal.archive.ArchiveHeader;
+import io.backupkit.core.internal.archive.ArchiveWriter;
+import io.backupkit.core.internal.engine.Selections.Selected;
+import io.backupkit.core.internal.failure.Failures;
+import io.backupkit.core.internal.state.EngineState;
+import io.backupkit.spi.BackupContext;
+import io.backupkit.spi.ObjectUpload;
+import io.backupkit.spi.Transport;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A backup: every selected module streams its entries into one archive on the server, which becomes
+ * visible only when complete. Its record ({@code <id>.json}) says {@code started} while it runs and
+ * {@code completed}, {@code failed} or {@code aborted} when it ends; a failed or aborted backup leaves
+ * no archive.
+ */
+public final class BackupRun {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupRun.class);
+
+    private final ServerRecords servers;
+    private final Slot slot;
+    private final Plugins plugins;
+    private final Selections selections;
+    private final EngineState state;
+    private final Identity identity;
+    private final Compression compression;
+    private final Clock clock;
+
+    public BackupRun(ServerRecords servers, Slot slot, Plugins plugins, EngineState state, Identity identity,
+            Compression compression, Clock clock) {
+        this.servers = servers;
+        this.slot = slot;
+        this.plugins = plugins;
+        this.selections = new Selections(plugins);
+        this.state = state;
+        this.identity = identity;
+        this.compression = compression;
+        this.clock = clock;
+    }
+
+    /**
+     * Checks a backup and takes the engine's slot for it.
+     *
+     * @param sid the schedule it runs for, or null
+     * @param properties extra properties of its info (a schedule's catch-up or retry)
+     */
+    public Prepared<CompletedBackup> prepare(long serverId, String name, String desc, ContentInfo contents, String sid,
+            Map<String, Object> properties) {
+        Server server = servers.get(serverId);
+        List<Selected> selected = selections.forBackup(contents);
+        plugins.transportFor(server);
+        String id = UUID.randomUUID().toString();
+        OperationInfo info = new OperationInfo(clock.instant().getEpochSecond(), Status.STARTED, "Backup started",
+                new BackupStatus(name, server.name(), id, sid, properties));
+        RunningOperation operation = slot.begin(info, serverId, id);
+        ContentInfo captured = Selections.captured(contents, selected);
+        operation.details(new OperationDetailsBackup(captured, new BackupSize(0, List.of())), null);
+        Run run = new Run(operation, server, name, desc, sid, contents.configOnly(), captured, selected);
+        return new Prepared<>(operation, run::run, run::cancel);
+    }
+
+    /** One backup's run. */
+    private final class Run {
+        private final RunningOperation operation;
+        private final Server server;
+        private final String name;
+        private final String desc;
+        private final String sid;
+        private final boolean configOnly;
+        private final ContentInfo captured;
+        private final List<Selected> selected;
+        private final List<Map<String, Object>> results = new ArrayList<>();
+        /** The module whose code runs now, for blame; null in the engine's own code. */
+        private Selected inModule;
+        private String phase;
+
+        Run(RunningOperation operation, Server server, String name, String desc, String sid, boolean configOnly,
+                ContentInfo captured, List<Selected> selected) {
+            this.operation = operation;
+            this.server = server;
+            this.name = name;
+            this.desc = desc;
+            this.sid = sid;
+            this.configOnly = configOnly;
+            this.captured = captured;
+            this.selected = selected;
+        }
+
+        CompletedBackup run() {
+            String id = operation.backupId();
+            Sidecar sidecar = null;
+            Transport transport = null;
+            try {
+                transport = servers.open(server);
+                estimate();
+                CompletedBackup record = new CompletedBackup(id, name, desc, server.id(), Status.STARTED,
+                        identity.hostname(), identity.swVersion(), identity.model(), identity.serial(),
+                        operation.info().startTime(), captured, 0, sid);
+                sidecar = new Sidecar(record, id + compression.suffix(), null, state.systemId());
+                sidecar.write(transport, false);
+                long size;
+                String sha256;
+                try (ObjectUpload upload = transport.create(sidecar.archive(), false);
+                        ArchiveWriter writer = new ArchiveWriter(upload.stream(), compression, operation,
+                                (module, entry, bytes) -> operation.advance(module, bytes, 0, module + ": " + entry),
+                                state.store().spoolDirectory())) {
+                    writer.header(new ArchiveHeader(record, captured, selected.stream()
+                            .map(s -> new ArchiveHeader.ModuleVersion(s.name(), s.module().formatVersion())).toList(),
+                            compression, state.systemId()));
+                    for (Selected s : selected) {
+                        operation.message(s.name(), "Backing up module '" + s.name() + "'");
+                        ArchiveWriter.ModuleSink sink = writer.module(s.name());
+                        enter(s, "back up");
+                        s.module().backup(context(s), sink);
+                        leave();
+                        operation.advance(s.name(), 0, sink.count(), "Module '" + s.name() + "' done");
+                        Map<String, Object> r = Selections.result(s.name(), "ok", null);
+                        r.put("entries", (long) sink.count());
+                        r.put("bytes", sink.bytes());
+                        results.add(r);
+                    }
+                    operation.throwIfCancelled();
+                    writer.finish();
+                    upload.commit();
+                    size = writer.size();
+                    sha256 = writer.sha256();
+                }
+                CompletedBackup completed = record.withStatus(Status.COMPLETED, size);
+                sidecar.with(completed, sha256).write(transport, true);
+                slot.end(operation, new Ended.Completed("Backup completed"), Map.of("modules", results));
+                LOG.info("Backup '{}' ({}) to server '{}' completed: {} bytes", name, id, server.name(), size);
+                return Catalogue.onServer(completed, server.id());
+            } catch (Throwable e) {
+                BackupException failure = Failures.classify(e, inModule == null ? null : inModule.name(), phase);
+                Ended ended = Ended.of(failure, "Backup aborted");
+                if (sidecar != null) {
+                    markEnded(transport, sidecar, ended);
+                }
+                slot.end(operation, ended, Map.of("modules", results));
+                LOG.warn("Backup '{}' ({}) to server '{}' {}: {}", name, id, server.name(), ended.status().wire(),
+                        ended.message());
+                throw failure;
+            } finally {
+                if (transport != null) {
+                    Catalogue.closeQuietly(transport);
+                }
+            }
+        }
+
+        /** Asks every module for its size, for the progress and {@code backup_size}. */
+        private void estimate() throws IOException {
+            List<ModuleSize> sizes = new ArrayList<>();
+            long total = 0;
+            for (Selected s : selected) {
+                enter(s, "estimate");
+                long bytes = Math.max(0, s.module().estimate(context(s)));
+                leave();
+                total += bytes;
+                sizes.add(ModuleSize.of(s.name(), kilobytes(bytes)));
+            }
+            operation.details(new OperationDetailsBackup(captured, new BackupSize(kilobytes(total), sizes)), null);
+            operation.total(total);
+        }
+
+        private void enter(Selected module, String what) {
+            inModule = module;
+            phase = what;
+        }
+
+        private void leave() {
+            inModule = null;
+            phase = null;
+        }
+
+        private BackupContext context(Selected s) {
+            return new BackupContext(configOnly, s.options(), operation, clock);
+        }
+
+        /** Rewrites the record as failed or aborted; on a new connection when the old one is what failed. */
+        private void markEnded(Transport transport, Sidecar sidecar, Ended ended) {
+            Sidecar marked = sidecar.with(sidecar.backup().withStatus(ended.status(), 0), null);
+            try {
+                marked.write(transport, true);
+            } catch (IOException | RuntimeException first) {
+                try (Transport fresh = servers.open(server)) {
+                    marked.write(fresh, true);
+                } catch (IOException | RuntimeException second) {
+                    LOG.warn("Cannot mark backup '{}' {} on server '{}' now ({}); a later listing will mark it failed",
+                            sidecar.backup().id(), ended.status().wire(), server.name(), second.getMessage());
+                }
+            }
+        }
+
+        /** Ends the backup before it ran. */
+        void cancel(BackupException reason) {
+            slot.end(operation, Ended.of(reason, "Backup aborted"), Map.of());
+        }
+    }
+
+    private static long kilobytes(long bytes) {
+        return (bytes + 1023) / 1024;
+    }
+}

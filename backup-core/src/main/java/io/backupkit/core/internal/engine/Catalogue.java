@@ -1,0 +1,296 @@
+package io.backupkit.core.internal.engine;
+
+import io.backupkit.api.BackupException;
+import io.backupkit.api.Backups;
+import io.backupkit.api.CompletedBackup;
+import io.backupkit.api.ErrorCode;
+import io.backupkit.api.Server;
+import io.backupkit.api.Status;
+import io.backupkit.core.ArchiveDownload;
+import io.backupkit.core.Compression;
+import io.backupkit.core.internal.archive.ArchiveHeader;
+import io.backupkit.core.internal.archive.ArchiveReader;
+import io.backupkit.core.internal.archive.Codecs;
+import io.backupkit.core.internal.failure.Blame;
+import io.backupkit.core.internal.failure.Failures;
+import io.backupkit.core.internal.failure.Party;
+import io.backupkit.core.internal.state.EngineState;
+import io.backupkit.core.internal.state.State.Running;
+import io.backupkit.spi.Cancellation;
+import io.backupkit.core.internal.archive.EntryNames;
+import io.backupkit.spi.ObjectUpload;
+import io.backupkit.spi.StoredObject;
+import io.backupkit.spi.Transport;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What is stored on the servers: the backups listed from their records ({@code <id>.json}), one
+ * backup's record, the download and the import of an archive, and deleting a backup. The filer is the
+ * truth: a listing shows every device's backups on that path.
+ */
+public final class Catalogue {
+    private static final Logger LOG = LoggerFactory.getLogger(Catalogue.class);
+
+    private final ServerRecords servers;
+    private final EngineState state;
+    private final Slot slot;
+
+    public Catalogue(ServerRecords servers, EngineState state, Slot slot) {
+        this.servers = servers;
+        this.state = state;
+        this.slot = slot;
+    }
+
+    /** Every backup on a server, oldest first; this engine's interrupted ones are marked failed on the way. */
+    public Backups list(long serverId) {
+        Server server = servers.get(serverId);
+        String current = slot.currentBackupId();
+        String systemId = state.systemId();
+        List<CompletedBackup> backups = new ArrayList<>();
+        try (Transport transport = servers.open(server)) {
+            for (StoredObject object : transport.list()) {
+                if (!object.name().endsWith(Sidecar.SUFFIX)) {
+                    continue;
+                }
+                Sidecar sidecar;
+                try {
+                    sidecar = Sidecar.read(transport, object.name());
+                } catch (BackupException e) {
+                    LOG.warn("Skipping '{}' on server '{}': {}", object.name(), server.name(), e.getMessage());
+                    continue;
+                } catch (IOException e) {
+                    if (Failures.find(e, NoSuchFileException.class) != null) {
+                        continue; // deleted since the listing
+                    }
+                    throw e;
+                }
+                if (sidecar.backup().status() == Status.STARTED && sidecar.systemId().equals(systemId)
+                        && !sidecar.backup().id().equals(current)) {
+                    sidecar = markInterrupted(transport, sidecar);
+                }
+                backups.add(onServer(sidecar.backup(), serverId));
+            }
+        } catch (IOException | RuntimeException e) {
+            throw Failures.classify(e);
+        }
+        backups.sort(Comparator.comparingLong(CompletedBackup::createdOn).thenComparing(CompletedBackup::id));
+        return new Backups(serverId, backups);
+    }
+
+    /** One backup's record. */
+    public CompletedBackup get(long serverId, String backupId) {
+        Server server = servers.get(serverId);
+        try (Transport transport = servers.open(server)) {
+            return onServer(sidecar(transport, server, backupId).backup(), serverId);
+        } catch (IOException | RuntimeException e) {
+            throw Failures.classify(e);
+        }
+    }
+
+    /** A record as listed on a server: with that server's id. */
+    static CompletedBackup onServer(CompletedBackup b, long serverId) {
+        return new CompletedBackup(b.id(), b.name(), b.desc(), serverId, b.status(), b.hostname(), b.swVersion(),
+                b.model(), b.serial(), b.createdOn(), b.contents(), b.size(), b.sid());
+    }
+
+    /** The record of a backup on a connected server, or {@code NOT_FOUND}. */
+    static Sidecar sidecar(Transport transport, Server server, String backupId) throws IOException {
+        if (EntryNames.problem(backupId) != null || backupId.contains("/") || backupId.startsWith(".")) {
+            throw notFound(server, backupId);
+        }
+        try {
+            return Sidecar.read(transport, Sidecar.name(backupId));
+        } catch (IOException e) {
+            if (Failures.find(e, NoSuchFileException.class) != null) {
+                throw notFound(server, backupId);
+            }
+            throw e;
+        }
+    }
+
+    private static BackupException notFound(Server server, String backupId) {
+        return new BackupException(ErrorCode.NOT_FOUND, "Backup '" + backupId + "' does not exist on server '"
+                + server.name() + "'");
+    }
+
+    /** The record of a backup that can be read back whole, or {@code INVALID_INPUT} saying its status. */
+    static CompletedBackup completed(Sidecar sidecar, String what) {
+        CompletedBackup backup = sidecar.backup();
+        if (backup.status() != Status.COMPLETED || sidecar.sha256() == null) {
+            throw new BackupException(ErrorCode.INVALID_INPUT, "Backup '" + backup.id() + "' has status '"
+                    + backup.status().wire() + "'; only a completed backup can be " + what);
+        }
+        return backup;
+    }
+
+    /** Deletes a backup (its archive, then its record); not the one being written. */
+    public void delete(long serverId, String backupId) {
+        Server server = servers.get(serverId);
+        if (backupId.equals(slot.currentBackupId())) {
+            throw slot.busy();
+        }
+        try (Transport transport = servers.open(server)) {
+            Sidecar sidecar = sidecar(transport, server, backupId);
+            transport.delete(sidecar.archive());
+            transport.delete(Sidecar.name(backupId));
+            LOG.info("Deleted backup '{}' from server '{}'", backupId, server.name());
+        } catch (IOException | RuntimeException e) {
+            throw Failures.classify(e);
+        }
+    }
+
+    /** The archive of a completed backup as stored, with its name and compression; closing it disconnects. */
+    public ArchiveDownload open(long serverId, String backupId) {
+        Server server = servers.get(serverId);
+        Transport transport = servers.open(server);
+        try {
+            Sidecar sidecar = sidecar(transport, server, backupId);
+            completed(sidecar, "downloaded");
+            Compression compression = Compression.ofFileName(sidecar.archive());
+            InputStream content = new FilterInputStream(transport.open(sidecar.archive())) {
+                @Override
+                public void close() throws IOException {
+                    try {
+                        super.close();
+                    } finally {
+                        transport.close();
+                    }
+                }
+            };
+            return new ArchiveDownload(backupId.replaceAll("[^A-Za-z0-9._-]", "_") + compression.suffix(), compression,
+                    content);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(transport);
+            throw Failures.classify(e);
+        }
+    }
+
+    /**
+     * Stores an archive that another engine wrote on a server, verifying it as it streams there (every
+     * check of a restore); only a verified archive gets its record, so only a verified archive is listed.
+     * A failure to read the archive is the client's ({@code INVALID_INPUT}), to store it the server's.
+     */
+    public CompletedBackup importBackup(long serverId, InputStream archive) {
+        Server server = servers.get(serverId);
+        BufferedInputStream in = new BufferedInputStream(
+                new Blame(Party.CLIENT, "The upload", "the client").input(archive), 1 << 16);
+        try (Transport transport = servers.open(server)) {
+            String objectName = "import-" + UUID.randomUUID() + Codecs.detect(in).suffix();
+            CompletedBackup imported;
+            String sha256;
+            try (ObjectUpload upload = transport.create(objectName, false)) {
+                Tee tee = new Tee(in, upload.stream());
+                try (ArchiveReader reader = new ArchiveReader(tee, ArchiveReader.Limits.DEFAULT, Cancellation.never(),
+                        state.store().spoolDirectory(), fetched -> { })) {
+                    ArchiveHeader header = reader.header();
+                    while (reader.nextModule() != null) {
+                        // nextModule reads each section through its checks
+                    }
+                    sha256 = reader.finish();
+                    CompletedBackup recorded = header.backup();
+                    imported = new CompletedBackup(recorded.id(), recorded.name(), recorded.desc(), serverId,
+                            Status.COMPLETED, recorded.hostname(), recorded.swVersion(), recorded.model(),
+                            recorded.serial(), recorded.createdOn(), recorded.contents(), tee.count, recorded.sid());
+                }
+                if (exists(transport, Sidecar.name(imported.id()))) {
+                    throw new BackupException(ErrorCode.INVALID_INPUT, "Backup '" + imported.id()
+                            + "' exists on server '" + server.name() + "' already");
+                }
+                upload.commit();
+            }
+            new Sidecar(imported, objectName, sha256, "imported").write(transport, false);
+            LOG.info("Imported backup '{}' ({} bytes) to server '{}'", imported.id(), imported.size(), server.name());
+            return imported;
+        } catch (IOException | RuntimeException e) {
+            throw Failures.classify(e);
+        }
+    }
+
+    private static boolean exists(Transport transport, String name) throws IOException {
+        try (InputStream in = transport.open(name)) {
+            return true;
+        } catch (IOException e) {
+            if (Failures.find(e, NoSuchFileException.class) != null) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Copies what is read to an output: the archive goes to the server as it is verified. */
+    private static final class Tee extends FilterInputStream {
+        private final OutputStream out;
+        private long count;
+
+        Tee(InputStream in, OutputStream out) {
+            super(in);
+            this.out = out;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                out.write(b, off, n);
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buffer = new byte[(int) Math.min(n, 1 << 16)];
+            return Math.max(read(buffer, 0, buffer.length), 0);
+        }
+    }
+
+    /** Marks the record of the backup a crash interrupted failed, if it can now. */
+    public void recover(Running stale) {
+        if (stale == null || stale.backupId() == null || stale.serverId() == null) {
+            return;
+        }
+        try {
+            Server server = servers.get(stale.serverId());
+            try (Transport transport = servers.open(server)) {
+                markInterrupted(transport, Sidecar.read(transport, Sidecar.name(stale.backupId())));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Cannot mark the interrupted backup '{}' failed on its server now ({}); a later listing will",
+                    stale.backupId(), e.getMessage());
+        }
+    }
+
+    private static Sidecar markInterrupted(Transport transport, Sidecar sidecar) throws IOException {
+        if (sidecar.backup().status() != Status.STARTED) {
+            return sidecar;
+        }
+        Sidecar failed = sidecar.with(sidecar.backup().withStatus(Status.FAILED, 0), null);
+        failed.write(transport, true);
+        return failed;
+    }
+
+    static void closeQuietly(Transport transport) {
+        try {
+            transport.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Closing the transport failed: {}", e.toString());
+        }
+    }
+}

@@ -39,11 +39,28 @@ final class Pipes {
     }
 
     /** A chunk of output, and what to do with it after it is written: hash parts of it, run actions. */
-    private record OutChunk(byte[] bytes, int length, List<Object> work) {
+    private record OutChunk(byte[] bytes, int length, List<Work> work) {
+    }
+
+    /** What the writer thread does with a chunk once it is written. */
+    private interface Work {
+        void apply(byte[] chunk) throws IOException;
     }
 
     /** Bytes of a chunk that go into a digest. */
-    private record Hashed(int start, int length, MessageDigest digest) {
+    private record Hashed(int start, int length, MessageDigest digest) implements Work {
+        @Override
+        public void apply(byte[] chunk) {
+            digest.update(chunk, start, length);
+        }
+    }
+
+    /** An action to run after the bytes before it. */
+    private record Run(Action action) implements Work {
+        @Override
+        public void apply(byte[] chunk) throws IOException {
+            action.run();
+        }
     }
 
     private static Thread start(String name, Runnable body) {
@@ -51,6 +68,22 @@ final class Pipes {
         thread.setDaemon(true);
         thread.start();
         return thread;
+    }
+
+    /** Throws the failure of a pipe's thread on the caller's, as it is; nothing when there is none. */
+    private static void rethrow(Throwable e) throws IOException {
+        if (e instanceof IOException io) {
+            throw io;
+        }
+        if (e instanceof RuntimeException re) {
+            throw re;
+        }
+        if (e instanceof Error error) {
+            throw error;
+        }
+        if (e != null) {
+            throw new IOException(e);
+        }
     }
 
     private static IOException interrupted() {
@@ -120,8 +153,10 @@ final class Pipes {
         private volatile Throwable failure;
         private byte[] current;
         private int count;
-        private List<Object> work = new ArrayList<>();
+        private List<Work> work = new ArrayList<>();
         private MessageDigest hashing;
+        /** The last {@link Hashed} of the current chunk, which the next bytes of the same digest extend. */
+        private Hashed lastHashed;
         private boolean closed;
         /** The failure has reached the caller: close does not throw it again (see {@link #close}). */
         private boolean reported;
@@ -155,12 +190,8 @@ final class Pipes {
                             if (chunk.length() > 0) {
                                 target.write(chunk.bytes(), 0, chunk.length());
                             }
-                            for (Object w : chunk.work()) {
-                                if (w instanceof Hashed h) {
-                                    h.digest().update(chunk.bytes(), h.start(), h.length());
-                                } else {
-                                    ((Action) w).run();
-                                }
+                            for (Work w : chunk.work()) {
+                                w.apply(chunk.bytes());
                             }
                         } catch (Throwable e) {
                             failure = e;
@@ -180,18 +211,7 @@ final class Pipes {
         private void check() throws IOException {
             Throwable e = failure;
             reported |= e != null;
-            if (e instanceof IOException io) {
-                throw io;
-            }
-            if (e instanceof RuntimeException re) {
-                throw re;
-            }
-            if (e instanceof Error error) {
-                throw error;
-            }
-            if (e != null) {
-                throw new IOException(e);
-            }
+            rethrow(e);
         }
 
         /**
@@ -210,7 +230,8 @@ final class Pipes {
          */
         void after(Action action) throws IOException {
             check();
-            work.add(action);
+            work.add(new Run(action));
+            lastHashed = null;
             if (work.size() >= MAX_ACTIONS) {
                 send();
             }
@@ -230,11 +251,13 @@ final class Pipes {
                 int n = Math.min(len, current.length - count);
                 System.arraycopy(b, off, current, count, n);
                 if (hashing != null) {
-                    Object last = work.isEmpty() ? null : work.get(work.size() - 1);
-                    if (last instanceof Hashed h && h.digest() == hashing && h.start() + h.length() == count) {
-                        work.set(work.size() - 1, new Hashed(h.start(), h.length() + n, hashing));
+                    Hashed last = lastHashed;
+                    if (last != null && last.digest() == hashing && last.start() + last.length() == count) {
+                        lastHashed = new Hashed(last.start(), last.length() + n, hashing);
+                        work.set(work.size() - 1, lastHashed);
                     } else {
-                        work.add(new Hashed(count, n, hashing));
+                        lastHashed = new Hashed(count, n, hashing);
+                        work.add(lastHashed);
                     }
                 }
                 count += n;
@@ -259,6 +282,7 @@ final class Pipes {
             }
             count = 0;
             work = new ArrayList<>();
+            lastHashed = null;
         }
 
         /** Sends what is buffered and waits until the target has it all, then flushes the target. */
@@ -437,16 +461,7 @@ final class Pipes {
             position = 0;
             if (current.bytes() == END) {
                 ended = true;
-                Throwable e = failure;
-                if (e instanceof IOException io) {
-                    throw io;
-                }
-                if (e instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (e instanceof Error error) {
-                    throw error;
-                }
+                rethrow(failure);
                 return false;
             }
             return true;

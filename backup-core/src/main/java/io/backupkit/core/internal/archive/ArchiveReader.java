@@ -6,6 +6,7 @@ import io.backupkit.api.BackupException;
 import io.backupkit.api.ErrorCode;
 import io.backupkit.spi.Cancellation;
 import io.backupkit.spi.Entry;
+import io.backupkit.spi.EntryNames;
 import io.backupkit.spi.EntrySource;
 import java.io.FilterInputStream;
 import java.io.IOException;

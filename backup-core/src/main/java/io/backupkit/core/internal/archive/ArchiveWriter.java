@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backupkit.core.Compression;
 import io.backupkit.spi.Cancellation;
 import io.backupkit.spi.Entry;
+import io.backupkit.spi.EntryNames;
 import io.backupkit.spi.EntrySink;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;

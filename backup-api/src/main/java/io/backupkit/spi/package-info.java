@@ -1,2 +1,5 @@
-/** What module and transport authors implement. Depends on the JDK and {@code io.backupkit.api} only. */
+/**
+ * What module and transport authors implement, and the helpers they call ({@link EntryNames}). Depends on
+ * the JDK and {@code io.backupkit.api} only.
+ */
 package io.backupkit.spi;

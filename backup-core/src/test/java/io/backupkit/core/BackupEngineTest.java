@@ -22,6 +22,7 @@ import io.backupkit.api.ProgressEvent;
 import io.backupkit.api.RestoreStatus;
 import io.backupkit.api.Status;
 import io.backupkit.api.Violation;
+import io.backupkit.testkit.FakeModule;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
 package io.backupkit.core;
 
 import io.backupkit.api.ContentInfo;
+import io.backupkit.testkit.FakeModule;
 import java.nio.file.Path;
 
 /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.backupkit.api.BackupException;
 import io.backupkit.api.ErrorCode;
+import io.backupkit.testkit.FakeModule;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;

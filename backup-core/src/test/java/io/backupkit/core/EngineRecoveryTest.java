@@ -9,6 +9,7 @@ import io.backupkit.api.CompletedBackup;
 import io.backupkit.api.ContentInfo;
 import io.backupkit.api.ErrorCode;
 import io.backupkit.api.Status;
+import io.backupkit.testkit.FakeModule;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -14,6 +14,8 @@ import io.backupkit.api.OperationInfo;
 import io.backupkit.api.RecurrenceRule;
 import io.backupkit.api.ScheduledBackup;
 import io.backupkit.api.Status;
+import io.backupkit.testkit.FakeModule;
+import io.backupkit.testkit.MutableClock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package io.backupkit.core;
 
+import io.backupkit.testkit.Delegating;
+import io.backupkit.testkit.FakeModule;
 import java.nio.file.Path;
 
 /** Modules for the ServiceLoader tests: each needs a public no-arg constructor. */

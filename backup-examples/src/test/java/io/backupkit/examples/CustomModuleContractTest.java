@@ -1,7 +1,7 @@
 package io.backupkit.examples;
 
 import io.backupkit.spi.BackupModule;
-import io.backupkit.testkit.ModuleContractTest;
+import io.backupkit.testkit.module.ModuleContractTest;
 import java.nio.file.Path;
 import java.util.Map;
 

@@ -12,11 +12,13 @@ import io.backupkit.spi.RestoreStage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -82,7 +84,7 @@ public final class FakeModule implements BackupModule {
         TreeMap<String, String> files = new TreeMap<>();
         try (Stream<Path> paths = Files.list(live)) {
             for (Path p : paths.toList()) {
-                files.put(p.getFileName().toString(), Files.readString(p, java.nio.charset.StandardCharsets.ISO_8859_1));
+                files.put(p.getFileName().toString(), Files.readString(p, StandardCharsets.ISO_8859_1));
             }
         }
         return files;
@@ -214,7 +216,7 @@ public final class FakeModule implements BackupModule {
         try (Stream<Path> walk = Files.walk(dir)) {
             paths = new ArrayList<>(walk.toList());
         }
-        java.util.Collections.reverse(paths);
+        Collections.reverse(paths);
         for (Path p : paths) {
             Files.delete(p);
         }

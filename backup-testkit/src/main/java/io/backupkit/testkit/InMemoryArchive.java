@@ -2,8 +2,8 @@ package io.backupkit.testkit;
 
 import static java.util.Objects.requireNonNull;
 
-import io.backupkit.core.internal.archive.EntryNames;
 import io.backupkit.spi.Entry;
+import io.backupkit.spi.EntryNames;
 import io.backupkit.spi.EntrySink;
 import io.backupkit.spi.EntrySource;
 import java.io.ByteArrayInputStream;

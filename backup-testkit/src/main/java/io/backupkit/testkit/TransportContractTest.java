@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.backupkit.spi.ObjectUpload;
 import io.backupkit.spi.StoredObject;
 import io.backupkit.spi.Transport;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -97,7 +98,7 @@ public abstract class TransportContractTest {
         byte[] big = random(BIG, 7);
         put("sizes.tar", big, false);
 
-        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
         Random sizes = new Random(11);
         try (InputStream in = transport.open("sizes.tar")) {
             assertThat(in.read(new byte[1], 0, 0)).isZero();

@@ -2,7 +2,7 @@ package io.backupkit.modules.files;
 
 import io.backupkit.spi.BackupModule;
 import io.backupkit.spi.ModuleConfig;
-import io.backupkit.testkit.ModuleContractTest;
+import io.backupkit.testkit.module.ModuleContractTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.backupkit.modules.sqlite;
 
 import io.backupkit.spi.BackupModule;
 import io.backupkit.spi.ModuleConfig;
-import io.backupkit.testkit.ModuleContractTest;
+import io.backupkit.testkit.module.ModuleContractTest;
 import java.nio.file.Path;
 import java.util.Map;
 

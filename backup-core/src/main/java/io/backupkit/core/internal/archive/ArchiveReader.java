@@ -10,6 +10,7 @@ import io.backupkit.core.internal.failure.PartyFailure;
 import io.backupkit.core.internal.json.StrictObject;
 import io.backupkit.spi.Cancellation;
 import io.backupkit.spi.Entry;
+import io.backupkit.spi.EntryNames;
 import io.backupkit.spi.EntrySource;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

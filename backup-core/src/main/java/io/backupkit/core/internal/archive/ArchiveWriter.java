@@ -6,6 +6,7 @@ import io.backupkit.core.internal.failure.Blame;
 import io.backupkit.core.internal.failure.Party;
 import io.backupkit.spi.Cancellation;
 import io.backupkit.spi.Entry;
+import io.backupkit.spi.EntryNames;
 import io.backupkit.spi.EntrySink;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;

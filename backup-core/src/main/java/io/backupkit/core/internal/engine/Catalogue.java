@@ -17,7 +17,7 @@ import io.backupkit.core.internal.failure.Party;
 import io.backupkit.core.internal.state.EngineState;
 import io.backupkit.core.internal.state.State.Running;
 import io.backupkit.spi.Cancellation;
-import io.backupkit.core.internal.archive.EntryNames;
+import io.backupkit.spi.EntryNames;
 import io.backupkit.spi.ObjectUpload;
 import io.backupkit.spi.StoredObject;
 import io.backupkit.spi.Transport;

@@ -21,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The local-directory transport's own rules. The shared transport contract runs against it in
- * backup-testkit ({@code LocalTransportContractTest}): the kit depends on core, so core's tests cannot
- * depend on the kit.
+ * {@link LocalTransportContractTest}.
  */
 final class LocalTransportTest {
     @TempDir

@@ -1,16 +1,15 @@
-package io.backupkit.testkit;
+package io.backupkit.core.internal.transport;
 
-import io.backupkit.core.internal.transport.LocalTransport;
 import io.backupkit.spi.Transport;
+import io.backupkit.testkit.TransportContractTest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The built-in local-directory transport passes the transport contract. It lives here, not in core:
- * the kit depends on core, so core's tests cannot depend on the kit. Core's {@code LocalTransportTest}
- * keeps the local transport's own rules.
+ * The built-in local-directory transport passes the transport contract. {@link LocalTransportTest} keeps
+ * the local transport's own rules.
  */
 final class LocalTransportContractTest extends TransportContractTest {
     @TempDir

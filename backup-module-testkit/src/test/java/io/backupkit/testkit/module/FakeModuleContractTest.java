@@ -1,6 +1,7 @@
-package io.backupkit.testkit;
+package io.backupkit.testkit.module;
 
 import io.backupkit.spi.BackupModule;
+import io.backupkit.testkit.FakeModule;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,9 +1,8 @@
-package io.backupkit.core.internal.archive;
+package io.backupkit.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.backupkit.spi.Entry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.backupkit.testkit;
+package io.backupkit.testkit.module;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,6 +23,9 @@ import io.backupkit.spi.Cancellation;
 import io.backupkit.spi.EntrySource;
 import io.backupkit.spi.RestoreContext;
 import io.backupkit.spi.RestoreStage;
+import io.backupkit.testkit.Delegating;
+import io.backupkit.testkit.FakeModule;
+import io.backupkit.testkit.InMemoryArchive;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -45,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The contract every {@link BackupModule} keeps, as tests that a module's test class inherits
  * (Micrometer's compatibility-kit pattern). Built-in modules extend it; so can custom modules: add
- * backup-testkit in test scope and write
+ * backup-module-testkit in test scope (it runs the engine, so it brings backup-core and backup-testkit)
+ * and write
  *
  * <pre>{@code
  * final class MyModuleContractTest extends ModuleContractTest {

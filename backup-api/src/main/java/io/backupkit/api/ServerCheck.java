@@ -6,6 +6,10 @@ import java.util.OptionalLong;
  * The result of a successful connection test of a backup server: reachable, host key trusted,
  * authenticated, directory writable.
  *
+ * <p>It is also the answer of the HTTP API's {@code POST /servers/items/{id}/test} (JSON
+ * {@code server_check}: {@code {"free_bytes"?, "host_key"?}}): {@code free_bytes} is left out when the
+ * server does not tell, {@code host_key} when there is none.
+ *
  * @param hostKey the fingerprint of the server's host key; null for a local directory
  * @param freeBytes the bytes free in the server's directory; negative when the server does not tell
  */

@@ -1,6 +1,7 @@
 package io.backupkit.core;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -12,8 +13,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.backupkit.api.AbortResult;
+import io.backupkit.api.ApiError;
+import io.backupkit.api.BackupRequest;
+import io.backupkit.api.HostKey;
 import io.backupkit.api.InvalidInputException;
+import io.backupkit.api.RestoreRequest;
+import io.backupkit.api.ServerCheck;
 import io.backupkit.api.Violation;
 import io.backupkit.core.internal.json.ModelTrees;
 import io.backupkit.core.internal.json.PrettyLayout;
@@ -29,14 +37,17 @@ import java.util.List;
 
 /**
  * Reads and writes every resource and type of the specification as JSON, with the spec's exact field
- * names. Thread-safe; create one and share it.
+ * names, and the bodies and answers of the HTTP API's actions ({@link BackupRequest},
+ * {@link RestoreRequest}, {@link HostKey}, {@link AbortResult}, {@link ServerCheck},
+ * {@link ApiError}) the same way. Thread-safe; create one and share it.
  *
  * <p>Reading is strict: duplicate keys, unknown fields (except where the spec allows {@code <prop>:
  * any}), strings or floats where an integer is due, integers out of range, and documents nested
- * deeper than {@value #MAX_DEPTH} levels or with strings longer than {@value #MAX_STRING_LENGTH}
- * characters are refused. Every problem found is reported at once in one
- * {@link InvalidInputException}, each with its field path ({@code scheduled_backup.rrule.count}),
- * its rule and its value. A JSON {@code null} reads as an absent field.
+ * deeper than {@value #MAX_DEPTH} levels, with strings longer than {@value #MAX_STRING_LENGTH}
+ * characters or longer than {@value #MAX_DOCUMENT_LENGTH} bytes are refused. Every problem found is
+ * reported at once in one {@link InvalidInputException}, each with its field path
+ * ({@code scheduled_backup.rrule.count}), its rule and its value. A JSON {@code null} reads as an
+ * absent field.
  *
  * <p>Writing leaves absent optional fields out (never {@code null}) and puts declared fields in the
  * spec's alphabetical order, then extension properties in the order they were given.
@@ -96,7 +107,8 @@ public final class JsonCodec {
     /**
      * Reads a client's request body of {@code type}: read-only fields ({@code server.id},
      * {@code server.public_key}, {@code scheduled_backup.id}, {@code last_backup}, {@code next_backup})
-     * are ignored, not trusted.
+     * are ignored, not trusted. A {@link HostKey}'s {@code trusted} is refused as an unknown field: a
+     * client trusts a key by sending its {@code fingerprint}.
      */
     public <T> T readRequest(byte[] json, Class<T> type) {
         return read(new ByteArrayInputStream(json), type, true);
@@ -122,7 +134,7 @@ public final class JsonCodec {
             throw invalid(root, "exceeds a limit: " + e.getOriginalMessage());
         } catch (StreamReadException e) {
             throw invalid(pathOf(root, e), "must be valid JSON: " + e.getOriginalMessage() + location(e));
-        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        } catch (MismatchedInputException e) {
             throw invalid(root, "must be one JSON document: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + root + " JSON", e);
@@ -179,7 +191,7 @@ public final class JsonCodec {
 
     /** Writes the value as compact UTF-8 JSON to a stream, which is not closed. */
     public void writeCompact(Object value, OutputStream out) throws IOException {
-        compact.without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+        compact.without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
                 .writeValue(out, ModelTrees.tree(value));
     }
 }

@@ -1,6 +1,8 @@
 package io.backupkit.core;
 
+import io.backupkit.api.IntRange;
 import io.backupkit.api.ModuleInfo;
+import io.backupkit.api.ProgressEvent;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.FileSystem;
@@ -9,14 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /** The classes of the api package, found on disk, so that a new record cannot go untested. */
 final class ApiClasses {
-    /** Records of the api that are the library's own, not types of the specification. */
-    private static final java.util.Set<Class<?>> NOT_SPEC_TYPES = java.util.Set.of(io.backupkit.api.Violation.class,
-            io.backupkit.api.IntRange.class, io.backupkit.api.ProgressEvent.class,
-            io.backupkit.api.ServerCheck.class);
+    /** Records of the api that have no JSON form: neither types of the spec nor bodies of the HTTP API. */
+    private static final Set<Class<?>> WITHOUT_JSON_FORM = Set.of(IntRange.class, ProgressEvent.class);
 
     private ApiClasses() {
     }
@@ -37,7 +38,7 @@ final class ApiClasses {
             return files.map(p -> p.getFileName().toString())
                     .filter(n -> n.endsWith(".class") && !n.contains("$"))
                     .<Class<?>>map(n -> load("io.backupkit.api." + n.substring(0, n.length() - ".class".length())))
-                    .filter(c -> c.isRecord() && !NOT_SPEC_TYPES.contains(c))
+                    .filter(c -> c.isRecord() && !WITHOUT_JSON_FORM.contains(c))
                     .toList();
         }
     }

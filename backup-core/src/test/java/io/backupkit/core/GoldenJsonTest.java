@@ -2,6 +2,9 @@ package io.backupkit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.backupkit.api.AbortResult;
+import io.backupkit.api.ApiError;
+import io.backupkit.api.BackupRequest;
 import io.backupkit.api.BackupSize;
 import io.backupkit.api.BackupStatus;
 import io.backupkit.api.Backups;
@@ -11,6 +14,7 @@ import io.backupkit.api.CurrentOperation;
 import io.backupkit.api.DeviceStatus;
 import io.backupkit.api.FactoryResetStatus;
 import io.backupkit.api.Freq;
+import io.backupkit.api.HostKey;
 import io.backupkit.api.ModuleInfo;
 import io.backupkit.api.ModuleOption;
 import io.backupkit.api.ModuleSelection;
@@ -21,12 +25,15 @@ import io.backupkit.api.OperationInfo;
 import io.backupkit.api.OperationType;
 import io.backupkit.api.Progress;
 import io.backupkit.api.RecurrenceRule;
+import io.backupkit.api.RestoreRequest;
 import io.backupkit.api.RestoreStatus;
 import io.backupkit.api.ScheduledBackup;
 import io.backupkit.api.ScheduledBackups;
 import io.backupkit.api.Server;
+import io.backupkit.api.ServerCheck;
 import io.backupkit.api.Servers;
 import io.backupkit.api.Status;
+import io.backupkit.api.Violation;
 import io.backupkit.api.Weekday;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,7 +83,17 @@ final class GoldenJsonTest {
                 Arguments.of("operation_info_reset.json", OperationInfo.class),
                 Arguments.of("recurrence_rule.json", RecurrenceRule.class),
                 Arguments.of("recurrence_rule_monthly.json", RecurrenceRule.class),
-                Arguments.of("recurrence_rule_monthday.json", RecurrenceRule.class));
+                Arguments.of("recurrence_rule_monthday.json", RecurrenceRule.class),
+                // the HTTP API's bodies and answers
+                Arguments.of("backup_request.json", BackupRequest.class),
+                Arguments.of("backup_request_everything.json", BackupRequest.class),
+                Arguments.of("restore_request.json", RestoreRequest.class),
+                Arguments.of("restore_request_everything.json", RestoreRequest.class),
+                Arguments.of("host_key.json", HostKey.class),
+                Arguments.of("abort_result.json", AbortResult.class),
+                Arguments.of("server_check.json", ServerCheck.class),
+                Arguments.of("error.json", ApiError.class),
+                Arguments.of("error_busy.json", ApiError.class));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -94,9 +111,10 @@ final class GoldenJsonTest {
     void everyRecordOfTheApiHasAGoldenDocument() throws Exception {
         Set<Class<?>> covered = new HashSet<>();
         documents().forEach(a -> covered.add((Class<?>) a.get()[1]));
-        // these two are only ever parts of other documents: content_info and backup_size cover them
+        // these are only ever parts of other documents: content_info, backup_size and error cover them
         covered.add(ModuleOption.class);
         covered.add(ModuleSize.class);
+        covered.add(Violation.class);
 
         assertThat(covered).containsExactlyInAnyOrderElementsOf(ApiClasses.records());
     }

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.backupkit.api.AbortResult;
+import io.backupkit.api.ApiError;
+import io.backupkit.api.BackupRequest;
 import io.backupkit.api.BackupSize;
 import io.backupkit.api.BackupStatus;
 import io.backupkit.api.CompletedBackup;
@@ -14,12 +17,15 @@ import io.backupkit.api.ContentInfo;
 import io.backupkit.api.CurrentOperation;
 import io.backupkit.api.DeviceStatus;
 import io.backupkit.api.ErrorCode;
+import io.backupkit.api.HostKey;
 import io.backupkit.api.InvalidInputException;
 import io.backupkit.api.ModuleInfo;
 import io.backupkit.api.OperationInfo;
 import io.backupkit.api.RecurrenceRule;
+import io.backupkit.api.RestoreRequest;
 import io.backupkit.api.ScheduledBackup;
 import io.backupkit.api.Server;
+import io.backupkit.api.ServerCheck;
 import io.backupkit.api.Violation;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -321,7 +327,52 @@ final class InvalidInputTest {
                         "backup_size.data_size[0].size: must be an integer between 0 and 9223372036854775807 (got \"20\")"),
                 c(BackupSize.class, "backup_size.json", "/data_size", REMOVE, "backup_size.data_size: is required"),
                 c(ContentInfo.class, "content_info.json", "/modules/0/options/1/name", "[]",
-                        "content_info.modules[0].options[1].name: must be a string (got an array)"));
+                        "content_info.modules[0].options[1].name: must be a string (got an array)"),
+
+                // the HTTP API's bodies and answers: a content_info inside is reported at its field
+                c(BackupRequest.class, "backup_request.json", "/name", REMOVE, "backup_request.name: is required"),
+                c(BackupRequest.class, "backup_request.json", "/desc", "null", "backup_request.desc: is required"),
+                c(BackupRequest.class, "backup_request.json", "/name", "[\"n\"]",
+                        "backup_request.name: must be a string (got an array)"),
+                c(BackupRequest.class, "backup_request.json", "/server_id", "1",
+                        "backup_request.server_id: is not a field of this type"),
+                c(BackupRequest.class, "backup_request.json", "/contents", "true",
+                        "backup_request.contents: must be an object (got true)"),
+                c(BackupRequest.class, "backup_request.json", "/contents/modules/0/module", "\"my-mod\"",
+                        "backup_request.contents.modules[0].module: must match [A-Za-z0-9]+ (got \"my-mod\")"),
+                c(BackupRequest.class, "backup_request.json", "/contents/modules/1/module", "\"files\"",
+                        "backup_request.contents.modules[1]: must not repeat a value (got \"files\")"),
+                c(BackupRequest.class, "backup_request.json", "/contents/config_only", REMOVE,
+                        "backup_request.contents.config_only: is required"),
+                c(RestoreRequest.class, "restore_request.json", "/contents/modules", "[]",
+                        "restore_request.contents.modules: must not be empty (omit it to mean every module)"),
+                c(RestoreRequest.class, "restore_request.json", "/contents/modules/0/options/0", "{\"name\": 1}",
+                        "restore_request.contents.modules[0].options[0].name: must be a string (got 1)"),
+                c(RestoreRequest.class, "restore_request.json", "/backup_id", "\"x\"",
+                        "restore_request.backup_id: is not a field of this type"),
+                c(HostKey.class, "host_key.json", "/fingerprint", REMOVE, "host_key.fingerprint: is required"),
+                c(HostKey.class, "host_key.json", "/fingerprint", "\"MD5:aa\"",
+                        "host_key.fingerprint: " + HostKey.FINGERPRINT_RULE + " (got \"MD5:aa\")"),
+                c(HostKey.class, "host_key.json", "/trusted", "\"SHA256:short\"",
+                        "host_key.trusted: " + HostKey.FINGERPRINT_RULE + " (got \"SHA256:short\")"),
+                c(HostKey.class, "host_key.json", "/fingerprint", "42", "host_key.fingerprint: must be a string (got 42)"),
+                c(AbortResult.class, "abort_result.json", "/aborted", "\"true\"",
+                        "abort_result.aborted: must be true or false (got \"true\")"),
+                c(AbortResult.class, "abort_result.json", "/aborted", REMOVE, "abort_result.aborted: is required"),
+                c(ServerCheck.class, "server_check.json", "/free_bytes", "-1",
+                        "server_check.free_bytes: must be between 0 and 9223372036854775807 (got -1)"),
+                c(ServerCheck.class, "server_check.json", "/free_bytes", "1.5",
+                        "server_check.free_bytes: must be an integer between 0 and 9223372036854775807 (got 1.5)"),
+                c(ServerCheck.class, "server_check.json", "/host_key", "{}",
+                        "server_check.host_key: must be a string (got an object)"),
+                c(ApiError.class, "error.json", "/error_id", REMOVE, "error.error_id: is required"),
+                c(ApiError.class, "error.json", "/error_text", "7", "error.error_text: must be a string (got 7)"),
+                c(ApiError.class, "error.json", "/violations", "{}", "error.violations: must be an array (got an object)"),
+                c(ApiError.class, "error.json", "/violations/1/rule", REMOVE, "error.violations[1].rule: is required"),
+                c(ApiError.class, "error.json", "/violations/0/value", "0",
+                        "error.violations[0].value: must be a string (got 0)"),
+                c(ApiError.class, "error.json", "/violations/0/hint", "\"x\"",
+                        "error.violations[0].hint: is not a field of this type"));
     }
 
     private static Arguments c(Class<?> type, String golden, String pointer, String value, String expected) {

@@ -1,15 +1,16 @@
 package io.backupkit.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.backupkit.api.ApiError;
 import io.backupkit.api.BackupException;
 import io.backupkit.api.InvalidInputException;
 import io.backupkit.api.Violation;
+import io.backupkit.core.JsonCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,14 +33,14 @@ final class Api implements HttpHandler {
     private static final long DRAIN_BYTES = 8L << 20;
 
     private final Router router;
-    private final StrictJson json;
+    private final JsonCodec codec;
     private final HttpSettings settings;
     private final Workers workers;
     private final byte[] tokenHash;
 
-    Api(Router router, StrictJson json, HttpSettings settings, Workers workers, String token) {
+    Api(Router router, JsonCodec codec, HttpSettings settings, Workers workers, String token) {
         this.router = router;
-        this.json = json;
+        this.codec = codec;
         this.settings = settings;
         this.workers = workers;
         this.tokenHash = sha256(token.getBytes(StandardCharsets.UTF_8));
@@ -78,7 +80,7 @@ final class Api implements HttpHandler {
         List<String> segments = segments(path);
         Router.Match match = segments == null ? new Router.NotFound() : router.match(method, segments);
         if (match instanceof Router.Found found) {
-            return found.handler().handle(new Request(exchange, found.parameters(), settings, json));
+            return found.handler().handle(new Request(exchange, found.parameters(), settings, codec));
         }
         if (match instanceof Router.MethodNotAllowed notAllowed) {
             throw new HttpError(405, "method_not_allowed", "Method '" + method + "' is not allowed on '" + path
@@ -128,7 +130,7 @@ final class Api implements HttpHandler {
         if (e instanceof InvalidInputException invalid) {
             return errorBody(400, "invalid_input", invalid.getMessage(), invalid.violations(), Map.of());
         }
-        if (e instanceof IOException || e instanceof java.io.UncheckedIOException) {
+        if (e instanceof IOException || e instanceof UncheckedIOException) {
             LOG.debug("{} {}: cannot read the request: {}", method, path, e.toString());
             return errorBody(400, "invalid_input", "Cannot read the request body: " + e.getMessage(), List.of(),
                     Map.of());
@@ -164,19 +166,8 @@ final class Api implements HttpHandler {
 
     private Response.Json errorBody(int status, String errorId, String text, List<Violation> violations,
             Map<String, String> headers) {
-        ObjectNode body = json.object();
-        body.put("error_id", errorId);
-        body.put("error_text", text);
-        if (!violations.isEmpty()) {
-            ArrayNode list = body.putArray("violations");
-            for (Violation v : violations) {
-                ObjectNode item = list.addObject().put("field", v.field()).put("rule", v.rule());
-                if (v.value() != null) {
-                    item.put("value", v.value());
-                }
-            }
-        }
-        return new Response.Json(status, json.write(body), headers);
+        ApiError body = new ApiError(errorId, Objects.requireNonNullElse(text, errorId), violations);
+        return Response.Json.of(codec, status, body, headers);
     }
 
     // ---------------------------------------------------------------- sending

@@ -70,8 +70,8 @@ public final class BackupHttpServer implements AutoCloseable {
         }
         Workers workers = new Workers(effective.threads(), effective.queueCapacity());
         try {
-            StrictJson json = new StrictJson(new JsonCodec());
-            server.createContext("/", new Api(new Endpoints(engine, json).router(), json, effective, workers, token));
+            JsonCodec codec = new JsonCodec();
+            server.createContext("/", new Api(new Endpoints(engine, codec).router(), codec, effective, workers, token));
             server.setExecutor(workers);
             server.start();
         } catch (RuntimeException e) {

@@ -1,18 +1,18 @@
 package io.backupkit.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.backupkit.api.AbortResult;
+import io.backupkit.api.BackupRequest;
 import io.backupkit.api.CompletedBackup;
 import io.backupkit.api.ContentInfo;
-import io.backupkit.api.InvalidInputException;
+import io.backupkit.api.HostKey;
+import io.backupkit.api.RestoreRequest;
 import io.backupkit.api.ScheduledBackup;
 import io.backupkit.api.Server;
-import io.backupkit.api.ServerCheck;
 import io.backupkit.core.ArchiveDownload;
 import io.backupkit.core.BackupEngine;
 import io.backupkit.core.JsonCodec;
 import io.backupkit.core.Started;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +30,11 @@ final class Endpoints {
     private static final Logger LOG = LoggerFactory.getLogger(BackupHttpServer.class);
 
     private final BackupEngine engine;
-    private final StrictJson json;
     private final JsonCodec codec;
 
-    Endpoints(BackupEngine engine, StrictJson json) {
+    Endpoints(BackupEngine engine, JsonCodec codec) {
         this.engine = engine;
-        this.json = json;
-        this.codec = json.codec();
+        this.codec = codec;
     }
 
     Router router() {
@@ -90,14 +88,7 @@ final class Endpoints {
     }
 
     private Response.Json json(int status, Object model, Map<String, String> headers) {
-        byte[] compact = codec.writeCompact(model);
-        byte[] body = Arrays.copyOf(compact, compact.length + 1);
-        body[compact.length] = '\n';
-        return new Response.Json(status, body, headers);
-    }
-
-    private Response.Json json(int status, ObjectNode node) {
-        return new Response.Json(status, json.write(node), Map.of());
+        return Response.Json.of(codec, status, model, headers);
     }
 
     private Response.Json accepted(Started<?> started) {
@@ -112,9 +103,7 @@ final class Endpoints {
 
     private Response abort(Request q) {
         q.noBody();
-        ObjectNode body = json.object();
-        body.put("aborted", engine.abort());
-        return json(200, body);
+        return ok(new AbortResult(engine.abort()));
     }
 
     private Response resetFactory(Request q) {
@@ -138,47 +127,29 @@ final class Endpoints {
     private Response hostKey(Request q) {
         long id = q.serverId("id");
         String presented = engine.presentedHostKey(id);
-        ObjectNode body = json.object();
-        body.put("fingerprint", presented);
-        engine.trustedHostKey(id).ifPresent(trusted -> body.put("trusted", trusted));
-        return json(200, body);
+        return ok(new HostKey(presented, engine.trustedHostKey(id).orElse(null)));
     }
 
     private Response trustHostKey(Request q) throws IOException {
         long id = q.serverId("id");
-        StrictJson.Fields fields = q.object("host_key", true);
-        String fingerprint = fields.string("fingerprint", true);
-        fields.done();
-        try {
-            engine.trustHostKey(id, fingerprint);
-        } catch (InvalidInputException e) {
-            throw StrictJson.reroot(e, "fingerprint", "host_key.fingerprint");
-        }
+        HostKey key = q.model(HostKey.class); // its fingerprint checked by the record, at host_key.fingerprint
+        engine.trustHostKey(id, key.fingerprint());
         return new Response.Empty(204);
     }
 
     private Response testServer(Request q) {
         long id = q.serverId("id");
         q.noBody();
-        ServerCheck check = engine.testServer(id);
-        ObjectNode body = json.object();
-        check.free().ifPresent(free -> body.put("free_bytes", free));
-        if (check.hostKey() != null) {
-            body.put("host_key", check.hostKey());
-        }
-        return json(200, body);
+        return ok(engine.testServer(id));
     }
 
     // ---------------------------------------------------------------- backups
 
     private Response startBackup(Request q) throws IOException {
         long serverId = q.serverId("server_id");
-        StrictJson.Fields fields = q.object("backup_request", true);
-        String name = fields.string("name", true);
-        String desc = fields.string("desc", true);
-        ContentInfo contents = fields.contents("contents");
-        fields.done();
-        return accepted(engine.startBackup(serverId, name, desc, contents == null ? ContentInfo.everything() : contents));
+        BackupRequest request = q.model(BackupRequest.class);
+        return accepted(engine.startBackup(serverId, request.name(), request.desc(),
+                request.optionalContents().orElse(ContentInfo.everything())));
     }
 
     private Response upload(Request q) {
@@ -207,11 +178,10 @@ final class Endpoints {
     private Response restore(Request q) throws IOException {
         long serverId = q.serverId("server_id");
         String id = q.parameter("id");
-        StrictJson.Fields fields = q.object("restore_request", false);
+        RestoreRequest request = q.optionalModel(RestoreRequest.class);
         ContentInfo contents = null;
-        if (fields != null) {
-            contents = fields.contents("contents");
-            fields.done();
+        if (request != null) {
+            contents = request.contents();
         }
         return accepted(engine.startRestore(serverId, id, contents));
     }

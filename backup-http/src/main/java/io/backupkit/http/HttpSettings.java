@@ -2,6 +2,7 @@ package io.backupkit.http;
 
 import io.backupkit.api.BackupException;
 import io.backupkit.api.ErrorCode;
+import io.backupkit.core.JsonCodec;
 import java.util.regex.Pattern;
 
 /**
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
  *     {@code A-Z a-z 0-9 - . _ ~ + /}, optionally followed by {@code =} padding (RFC 6750's
  *     {@code b64token})
  * @param maxJsonBytes the largest JSON request body accepted, in bytes (at least 1); larger ones are
- *     refused with 413
+ *     refused with 413, and so are those over {@link JsonCodec#MAX_DOCUMENT_LENGTH} whatever this says
  * @param maxUploadBytes the largest archive upload accepted, in bytes (at least 1);
  *     {@link Long#MAX_VALUE} for no limit
  * @param threads the worker threads that serve requests (1 to 1000); a download or an upload holds

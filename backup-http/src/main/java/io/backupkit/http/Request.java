@@ -3,6 +3,7 @@ package io.backupkit.http;
 import com.sun.net.httpserver.HttpExchange;
 import io.backupkit.api.BackupException;
 import io.backupkit.api.ErrorCode;
+import io.backupkit.core.JsonCodec;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,13 +19,13 @@ final class Request {
     private final HttpExchange exchange;
     private final Map<String, String> parameters;
     private final HttpSettings settings;
-    private final StrictJson json;
+    private final JsonCodec codec;
 
-    Request(HttpExchange exchange, Map<String, String> parameters, HttpSettings settings, StrictJson json) {
+    Request(HttpExchange exchange, Map<String, String> parameters, HttpSettings settings, JsonCodec codec) {
         this.exchange = exchange;
         this.parameters = parameters;
         this.settings = settings;
-        this.json = json;
+        this.codec = codec;
     }
 
     /** A path parameter, percent-decoded. */
@@ -55,13 +56,16 @@ final class Request {
                 || length != null && !length.strip().equals("0");
     }
 
-    /** The body of a JSON request, at most the JSON limit; empty when none was sent. */
+    /**
+     * The body of a JSON request, at most the JSON limit (the lower of {@code maxJsonBytes} and the
+     * codec's {@link JsonCodec#MAX_DOCUMENT_LENGTH}); empty when none was sent.
+     */
     byte[] jsonBody() throws IOException {
         if (!hasBody()) {
             return new byte[0];
         }
         requireType(JSON);
-        long limit = settings.maxJsonBytes();
+        long limit = Math.min(settings.maxJsonBytes(), JsonCodec.MAX_DOCUMENT_LENGTH);
         declaredLength().ifPresent(length -> {
             if (length > limit) {
                 throw tooLarge(limit);
@@ -74,18 +78,15 @@ final class Request {
         return body;
     }
 
-    /** A body of a model type, read by the codec (read-only fields ignored). */
+    /** The body as a {@code type}, read by the codec as a client's request (read-only fields ignored). */
     <T> T model(Class<T> type) throws IOException {
-        return json.codec().readRequest(jsonBody(), type);
+        return codec.readRequest(jsonBody(), type);
     }
 
-    /** The fields of a JSON object body; null when no body was sent and {@code required} is false. */
-    StrictJson.Fields object(String root, boolean required) throws IOException {
+    /** As {@link #model(Class)} for an optional body: null when none was sent. */
+    <T> T optionalModel(Class<T> type) throws IOException {
         byte[] body = jsonBody();
-        if (body.length == 0 && !required) {
-            return null;
-        }
-        return json.parse(body, root);
+        return body.length == 0 ? null : codec.readRequest(body, type);
     }
 
     /** For actions without input: a body is refused. */

@@ -2,7 +2,9 @@ package io.backupkit.http;
 
 import static java.util.Objects.requireNonNull;
 
+import io.backupkit.core.JsonCodec;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Map;
 
 /** What a handler answers: JSON, no content, or a streamed download. */
@@ -12,6 +14,14 @@ sealed interface Response {
         public Json {
             requireNonNull(body, "body is null");
             headers = Map.copyOf(headers);
+        }
+
+        /** {@code value} written by the codec: compact UTF-8 JSON and a newline. */
+        static Json of(JsonCodec codec, int status, Object value, Map<String, String> headers) {
+            byte[] compact = codec.writeCompact(value);
+            byte[] body = Arrays.copyOf(compact, compact.length + 1);
+            body[compact.length] = '\n';
+            return new Json(status, body, headers);
         }
     }
 

@@ -202,6 +202,35 @@ final class ActionsTest {
     }
 
     @Test
+    void trustingAHostKeyRefusesATrustedField() {
+        String fingerprint = "SHA256:" + "A".repeat(43);
+
+        HttpResponse<String> response = api.put("/servers/items/" + server + "/host_key",
+                "{\"fingerprint\": \"" + fingerprint + "\", \"trusted\": \"" + fingerprint + "\"}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode violations = tree(response).path("violations");
+        assertThat(violations.findValuesAsText("field")).containsExactly("host_key.trusted");
+        assertThat(violations.path(0).path("rule").asText()).isEqualTo("is not a field of this type");
+        assertThat(api.engine.trustedHostKey(server)).isEmpty();
+    }
+
+    @Test
+    void theRestoreRequestIsReadStrictlyWithThePathsOfItsFields() {
+        CompletedBackup backup = api.engine.backup(server, "b", "", ContentInfo.everything());
+
+        HttpResponse<String> response = api.post("/completed_backups/server/" + server + "/items/" + backup.id()
+                + "/restore", "{\"contents\": {\"config_only\": true, \"modules\": [{\"module\": \"my-mod\","
+                + " \"options\": []}]}, \"extra\": 1}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        JsonNode violations = tree(response).path("violations");
+        assertThat(violations.findValuesAsText("field")).containsExactly("restore_request.contents.modules[0].module",
+                "restore_request.extra");
+        assertThat(violations.path(0).path("value").asText()).isEqualTo("\"my-mod\"");
+    }
+
+    @Test
     void refusesAMalformedFingerprintWithItsViolation() {
         HttpResponse<String> response = api.put("/servers/items/" + server + "/host_key",
                 "{\"fingerprint\": \"MD5:aa\"}");

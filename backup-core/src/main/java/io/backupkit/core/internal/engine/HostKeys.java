@@ -2,6 +2,7 @@ package io.backupkit.core.internal.engine;
 
 import io.backupkit.api.BackupException;
 import io.backupkit.api.ErrorCode;
+import io.backupkit.api.HostKey;
 import io.backupkit.api.InvalidInputException;
 import io.backupkit.api.Json;
 import io.backupkit.api.Server;
@@ -9,7 +10,6 @@ import io.backupkit.api.Violation;
 import io.backupkit.core.internal.state.EngineState;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 final class HostKeys {
     private static final Logger LOG = LoggerFactory.getLogger(HostKeys.class);
-    private static final Pattern FINGERPRINT = Pattern.compile("SHA256:[A-Za-z0-9+/]{43}");
 
     private final EngineState state;
     private final boolean trustOnFirstUse;
@@ -62,9 +61,8 @@ final class HostKeys {
 
     /** Trusts a fingerprint, replacing any earlier one; call it holding the state's lock. */
     void trust(Server server, String fingerprint) {
-        if (fingerprint == null || !FINGERPRINT.matcher(fingerprint).matches()) {
-            throw new InvalidInputException(List.of(new Violation("fingerprint",
-                    "must be SHA256: and 43 base64 characters, as ssh-keygen -lf prints it",
+        if (fingerprint == null || !HostKey.FINGERPRINT.matcher(fingerprint).matches()) {
+            throw new InvalidInputException(List.of(new Violation("fingerprint", HostKey.FINGERPRINT_RULE,
                     fingerprint == null ? null : Json.render(fingerprint))));
         }
         synchronized (state.lock()) {

@@ -1,6 +1,9 @@
 package io.backupkit.core.internal.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.backupkit.api.AbortResult;
+import io.backupkit.api.ApiError;
+import io.backupkit.api.BackupRequest;
 import io.backupkit.api.BackupSize;
 import io.backupkit.api.BackupStatus;
 import io.backupkit.api.Backups;
@@ -10,6 +13,7 @@ import io.backupkit.api.CurrentOperation;
 import io.backupkit.api.DeviceStatus;
 import io.backupkit.api.FactoryResetStatus;
 import io.backupkit.api.Freq;
+import io.backupkit.api.HostKey;
 import io.backupkit.api.IntRange;
 import io.backupkit.api.ModuleInfo;
 import io.backupkit.api.ModuleOption;
@@ -22,12 +26,15 @@ import io.backupkit.api.OperationStatus;
 import io.backupkit.api.OperationType;
 import io.backupkit.api.Progress;
 import io.backupkit.api.RecurrenceRule;
+import io.backupkit.api.RestoreRequest;
 import io.backupkit.api.RestoreStatus;
 import io.backupkit.api.ScheduledBackup;
 import io.backupkit.api.ScheduledBackups;
 import io.backupkit.api.Server;
+import io.backupkit.api.ServerCheck;
 import io.backupkit.api.Servers;
 import io.backupkit.api.Status;
+import io.backupkit.api.Violation;
 import io.backupkit.api.Weekday;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -36,8 +43,9 @@ import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
- * Reads every type of the specification from a JSON tree, strictly, collecting every violation into
- * one {@link Problems}. A {@code request} reader ignores the read-only fields a client may send back.
+ * Reads every type of the specification, and the HTTP API's bodies and answers, from a JSON tree,
+ * strictly, collecting every violation into one {@link Problems}. A {@code request} reader ignores the
+ * read-only fields a client may send back (a host key's {@code trusted} is refused instead).
  */
 final class ModelReader {
     private static final IntRange ANY_LONG = IntRange.of(Long.MIN_VALUE, Long.MAX_VALUE);
@@ -76,7 +84,13 @@ final class ModelReader {
                 Map.entry(OperationDetailsBackup.class, this::detailsBackup),
                 Map.entry(OperationDetailsRestore.class, this::detailsRestore),
                 Map.entry(OperationInfo.class, this::operationInfo),
-                Map.entry(RecurrenceRule.class, this::recurrenceRule));
+                Map.entry(RecurrenceRule.class, this::recurrenceRule),
+                Map.entry(BackupRequest.class, this::backupRequest),
+                Map.entry(RestoreRequest.class, this::restoreRequest),
+                Map.entry(HostKey.class, this::hostKey),
+                Map.entry(AbortResult.class, this::abortResult),
+                Map.entry(ServerCheck.class, this::serverCheck),
+                Map.entry(ApiError.class, this::apiError));
         return readers.get(type);
     }
 
@@ -405,6 +419,89 @@ final class ModelReader {
         f.rejectUnknown();
         return problems.build(path, () -> new RecurrenceRule(freq, interval, count, until, dtstart, timezone, byday,
                 byhour, byminute, bymonth, bymonthday, bysecond, bysetpos));
+    }
+
+    // ---------------------------------------------------------------- the HTTP API's bodies and answers
+
+    /** Fields in the order the API documents them, so that violations are reported in that order. */
+    BackupRequest backupRequest(JsonNode node, String path) {
+        Fields f = Fields.of(node, path, problems);
+        if (f == null) {
+            return null;
+        }
+        String name = f.requiredString("name");
+        String desc = f.requiredString("desc");
+        ContentInfo contents = f.object("contents", this::contentInfo);
+        f.rejectUnknown();
+        return problems.build(path, () -> new BackupRequest(name, desc, contents));
+    }
+
+    RestoreRequest restoreRequest(JsonNode node, String path) {
+        Fields f = Fields.of(node, path, problems);
+        if (f == null) {
+            return null;
+        }
+        ContentInfo contents = f.object("contents", this::contentInfo);
+        f.rejectUnknown();
+        return problems.build(path, () -> new RestoreRequest(contents));
+    }
+
+    HostKey hostKey(JsonNode node, String path) {
+        Fields f = Fields.of(node, path, problems);
+        if (f == null) {
+            return null;
+        }
+        String fingerprint = f.requiredString("fingerprint");
+        // a client cannot set what is trusted by sending it: in a request, trusted is an unknown field
+        String trusted = request ? null : f.string("trusted");
+        f.rejectUnknown();
+        return problems.build(path, () -> new HostKey(fingerprint, trusted));
+    }
+
+    AbortResult abortResult(JsonNode node, String path) {
+        Fields f = Fields.of(node, path, problems);
+        if (f == null) {
+            return null;
+        }
+        boolean aborted = f.requiredBool("aborted");
+        f.rejectUnknown();
+        return problems.build(path, () -> new AbortResult(aborted));
+    }
+
+    ServerCheck serverCheck(JsonNode node, String path) {
+        Fields f = Fields.of(node, path, problems);
+        if (f == null) {
+            return null;
+        }
+        Long freeBytes = f.integer("free_bytes", NOT_NEGATIVE);
+        String hostKey = f.string("host_key");
+        f.rejectUnknown();
+        return problems.build(path, () -> new ServerCheck(hostKey, freeBytes == null ? -1 : freeBytes));
+    }
+
+    ApiError apiError(JsonNode node, String path) {
+        Fields f = Fields.of(node, path, problems);
+        if (f == null) {
+            return null;
+        }
+        String errorId = f.requiredString("error_id");
+        String errorText = f.requiredString("error_text");
+        List<Violation> violations = f.list("violations", this::violation);
+        f.rejectUnknown();
+        return problems.build(path, () -> new ApiError(errorId, errorText, violations));
+    }
+
+    private Violation violation(JsonNode node, String path) {
+        Fields f = Fields.of(node, path, problems);
+        if (f == null) {
+            return null;
+        }
+        String field = f.requiredString("field");
+        String rule = f.requiredString("rule");
+        String value = f.string("value");
+        f.rejectUnknown();
+        // Violation refuses nulls with a NullPointerException, not a violation: the missing ones are recorded
+        return field == null || rule == null ? null : new Violation(field, rule, value);
     }
 
     /** A list element that must be an integer; the record checks its range. */

@@ -1,6 +1,9 @@
 package io.backupkit.core.internal.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.backupkit.api.AbortResult;
+import io.backupkit.api.ApiError;
+import io.backupkit.api.BackupRequest;
 import io.backupkit.api.BackupSize;
 import io.backupkit.api.BackupStatus;
 import io.backupkit.api.Backups;
@@ -9,6 +12,8 @@ import io.backupkit.api.ContentInfo;
 import io.backupkit.api.CurrentOperation;
 import io.backupkit.api.DeviceStatus;
 import io.backupkit.api.FactoryResetStatus;
+import io.backupkit.api.HostKey;
+import io.backupkit.api.InvalidInputException;
 import io.backupkit.api.ModuleInfo;
 import io.backupkit.api.ModuleOption;
 import io.backupkit.api.ModuleSelection;
@@ -18,17 +23,22 @@ import io.backupkit.api.OperationDetailsRestore;
 import io.backupkit.api.OperationInfo;
 import io.backupkit.api.Progress;
 import io.backupkit.api.RecurrenceRule;
+import io.backupkit.api.RestoreRequest;
 import io.backupkit.api.RestoreStatus;
 import io.backupkit.api.ScheduledBackup;
 import io.backupkit.api.ScheduledBackups;
 import io.backupkit.api.Server;
+import io.backupkit.api.ServerCheck;
 import io.backupkit.api.Servers;
 import java.util.Map;
 import java.util.function.BiFunction;
 
 /** Between JSON trees and the model: the entry points of this package. */
 public final class ModelTrees {
-    /** The spec's name of each type, the root of every violation path in it. */
+    /**
+     * The spec's name of each type, the root of every violation path in it; then the names of the
+     * HTTP API's bodies and answers.
+     */
     private static final Map<Class<?>, String> ROOTS = Map.ofEntries(
             Map.entry(Backups.class, "backups"),
             Map.entry(CompletedBackup.class, "completed_backup"),
@@ -51,13 +61,20 @@ public final class ModelTrees {
             Map.entry(OperationDetailsBackup.class, "operation_details_backup"),
             Map.entry(OperationDetailsRestore.class, "operation_details_restore"),
             Map.entry(OperationInfo.class, "operation_info"),
-            Map.entry(RecurrenceRule.class, "recurrence_rule"));
+            Map.entry(RecurrenceRule.class, "recurrence_rule"),
+            Map.entry(BackupRequest.class, "backup_request"),
+            Map.entry(RestoreRequest.class, "restore_request"),
+            Map.entry(HostKey.class, "host_key"),
+            Map.entry(AbortResult.class, "abort_result"),
+            Map.entry(ServerCheck.class, "server_check"),
+            Map.entry(ApiError.class, "error"));
 
     private ModelTrees() {
     }
 
     /**
-     * The spec's name of a model type ({@code scheduled_backup} for {@link ScheduledBackup}).
+     * The spec's name of a model type ({@code scheduled_backup} for {@link ScheduledBackup}), or the
+     * name of an HTTP body ({@code backup_request} for {@link BackupRequest}).
      *
      * @throws IllegalArgumentException when the type is not part of the model
      */
@@ -72,8 +89,9 @@ public final class ModelTrees {
     /**
      * Reads a value of {@code type} from a tree.
      *
-     * @param request true to ignore the read-only fields a client sends back
-     * @throws io.backupkit.api.InvalidInputException with every violation found
+     * @param request true to read a client's request: the read-only fields it sends back are ignored,
+     *     except a host key's {@code trusted}, which is refused
+     * @throws InvalidInputException with every violation found
      */
     public static <T> T read(JsonNode tree, Class<T> type, boolean request) {
         String root = rootName(type);

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.backupkit.api.AbortResult;
+import io.backupkit.api.ApiError;
+import io.backupkit.api.BackupRequest;
 import io.backupkit.api.BackupSize;
 import io.backupkit.api.BackupStatus;
 import io.backupkit.api.Backups;
@@ -11,6 +14,7 @@ import io.backupkit.api.CompletedBackup;
 import io.backupkit.api.ContentInfo;
 import io.backupkit.api.CurrentOperation;
 import io.backupkit.api.DeviceStatus;
+import io.backupkit.api.HostKey;
 import io.backupkit.api.ModuleInfo;
 import io.backupkit.api.ModuleOption;
 import io.backupkit.api.ModuleSelection;
@@ -21,11 +25,14 @@ import io.backupkit.api.OperationInfo;
 import io.backupkit.api.OperationStatus;
 import io.backupkit.api.Progress;
 import io.backupkit.api.RecurrenceRule;
+import io.backupkit.api.RestoreRequest;
 import io.backupkit.api.RestoreStatus;
 import io.backupkit.api.ScheduledBackup;
 import io.backupkit.api.ScheduledBackups;
 import io.backupkit.api.Server;
+import io.backupkit.api.ServerCheck;
 import io.backupkit.api.Servers;
+import io.backupkit.api.Violation;
 import io.backupkit.api.WireValue;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -34,8 +41,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Turns every type of the model into a JSON tree with the spec's names: declared fields in the spec's
- * (alphabetical) order, then extension properties in their own order. Absent optionals are left out.
+ * Turns every type of the model, and the HTTP API's bodies and answers, into a JSON tree with the
+ * spec's names: declared fields in the spec's (alphabetical) order, then extension properties in their
+ * own order. Absent optionals are left out.
  */
 final class ModelWriter {
     @SuppressWarnings("deprecation") // the one way in 2.x to keep 1.50 as 1.50 in a tree built by hand
@@ -83,6 +91,20 @@ final class ModelWriter {
             return operationInfo(v);
         } else if (value instanceof RecurrenceRule v) {
             return recurrenceRule(v);
+        } else if (value instanceof BackupRequest v) {
+            return contents(object(), v.contents()).put("desc", v.desc()).put("name", v.name());
+        } else if (value instanceof RestoreRequest v) {
+            return contents(object(), v.contents());
+        } else if (value instanceof HostKey v) {
+            return putIfPresent(object().put("fingerprint", v.fingerprint()), "trusted", v.trusted());
+        } else if (value instanceof AbortResult v) {
+            return object().put("aborted", v.aborted());
+        } else if (value instanceof ServerCheck v) {
+            ObjectNode node = object();
+            v.free().ifPresent(free -> node.put("free_bytes", free));
+            return putIfPresent(node, "host_key", v.hostKey());
+        } else if (value instanceof ApiError v) {
+            return apiError(v);
         }
         throw new IllegalArgumentException("Not a type of the model: "
                 + (value == null ? "null" : value.getClass().getName()));
@@ -146,6 +168,22 @@ final class ModelWriter {
             return object;
         }
         throw new IllegalArgumentException("Not a JSON value: " + value);
+    }
+
+    private ObjectNode contents(ObjectNode node, ContentInfo contents) {
+        if (contents != null) {
+            node.set("contents", contentInfo(contents));
+        }
+        return node;
+    }
+
+    private ObjectNode apiError(ApiError v) {
+        ObjectNode node = object().put("error_id", v.errorId()).put("error_text", v.errorText());
+        return v.violations().isEmpty() ? node : list(node, "violations", v.violations(), this::violation);
+    }
+
+    private ObjectNode violation(Violation v) {
+        return putIfPresent(object().put("field", v.field()).put("rule", v.rule()), "value", v.value());
     }
 
     private ObjectNode backups(Backups v) {

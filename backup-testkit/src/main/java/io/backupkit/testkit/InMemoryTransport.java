@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A backup server held in memory, for tests: a {@link Transport} onto one in-memory directory, with the
@@ -153,6 +154,7 @@ public final class InMemoryTransport implements Transport {
      */
     public static final class Provider implements TransportProvider {
         private final ConcurrentMap<String, ConcurrentMap<String, Stored>> directories = new ConcurrentHashMap<>();
+        private final AtomicInteger connections = new AtomicInteger();
         private final Clock clock;
 
         /** A provider with the system clock (public and no-arg, as {@link java.util.ServiceLoader} needs). */
@@ -177,8 +179,14 @@ public final class InMemoryTransport implements Transport {
 
         @Override
         public Transport open(Connection connection) throws IOException {
+            connections.incrementAndGet();
             connection.hostKeys().verify(fingerprint(connection.server())); // before any credential
             return new InMemoryTransport(directory(connection.server().path()), clock);
+        }
+
+        /** How many connections were opened so far (each one a handshake on a real server). */
+        public int connections() {
+            return connections.get();
         }
 
         @Override

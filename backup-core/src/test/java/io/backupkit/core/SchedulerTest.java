@@ -198,6 +198,30 @@ final class SchedulerTest {
     }
 
     @Test
+    void aSubSecondDtstartRunsItsOccurrenceOnceAcrossRestarts() {
+        Instant start = T0.plusMillis(330);
+        long server;
+        try (BackupEngine engine = open()) {
+            server = engine.createServer(localServer(dir.resolve("filer"))).id();
+            RecurrenceRule daily = RecurrenceRule.builder(Freq.DAILY).dtstart(start).build();
+            engine.createSchedule(ScheduledBackup.create("fraction", "", true, 0, 0, 5, server,
+                    ContentInfo.everything(), daily));
+            Instant first = start.plus(Duration.ofDays(1));
+            clock.set(first.plusSeconds(1));
+            assertThat(engine.runDue(first.plusSeconds(1))).singleElement().extracting(ScheduleRun::occurrence)
+                    .isEqualTo(first);
+        }
+        for (int restart = 0; restart < 3; restart++) {
+            try (BackupEngine engine = open()) {
+                assertThat(engine.runDue(clock.instant())).isEmpty();
+            }
+        }
+        try (BackupEngine engine = open()) {
+            assertThat(engine.backups(server).completed()).hasSize(1);
+        }
+    }
+
+    @Test
     void catchesUpMissedRunsOnceAfterADowntimeOfThreeDays() {
         long server;
         String id;

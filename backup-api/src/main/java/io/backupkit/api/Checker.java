@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Collects the violations of one record while its compact constructor checks it, so that the
@@ -44,7 +46,7 @@ final class Checker {
         }
     }
 
-    void pattern(String field, String value, java.util.regex.Pattern pattern) {
+    void pattern(String field, String value, Pattern pattern) {
         if (value != null && !pattern.matcher(value).matches()) {
             fail(field, "must match " + pattern.pattern(), value);
         }
@@ -83,7 +85,7 @@ final class Checker {
     }
 
     /** Checks that no extension property reuses a declared field name. */
-    void extensions(String field, java.util.Map<String, Object> properties, Set<String> declared) {
+    void extensions(String field, Map<String, Object> properties, Set<String> declared) {
         for (String name : properties.keySet()) {
             if (declared.contains(name)) {
                 failNoValue(field.isEmpty() ? name : field + "." + name,

@@ -3,6 +3,7 @@ package io.backupkit.spi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * A connection to one backup server's directory. It stores bytes under names and never parses them.
@@ -33,8 +34,8 @@ public interface Transport extends AutoCloseable {
     void test() throws IOException;
 
     /** The bytes free in the server's directory, when the server tells; empty otherwise. */
-    default java.util.OptionalLong freeSpace() throws IOException {
-        return java.util.OptionalLong.empty();
+    default OptionalLong freeSpace() throws IOException {
+        return OptionalLong.empty();
     }
 
     @Override

@@ -1,11 +1,11 @@
 package io.backupkit.bench;
 
-import io.backupkit.testkit.OpenSshServer;
-
 import io.backupkit.api.Server;
 import io.backupkit.bench.Measurements.Row;
 import io.backupkit.bench.Measurements.Sample;
 import io.backupkit.core.BackupEngine;
+import io.backupkit.testkit.OpenSshServer;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -538,7 +538,7 @@ public final class Benchmark {
     }
 
     static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(java.io.File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
                 return true;
             }

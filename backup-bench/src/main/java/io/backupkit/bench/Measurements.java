@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /** What one benchmark measured: a row per path, each with every run of both sides. */
 final class Measurements {
@@ -69,7 +70,7 @@ final class Measurements {
         }
     }
 
-    static double median(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> value) {
+    static double median(List<Sample> samples, ToDoubleFunction<Sample> value) {
         List<Double> values = new ArrayList<>();
         for (Sample s : samples) {
             values.add(value.applyAsDouble(s));

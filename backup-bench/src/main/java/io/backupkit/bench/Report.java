@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The benchmark's result: its rows and their Markdown report.
@@ -139,7 +140,7 @@ record Report(List<Row> rows, String markdown) {
         return new Report(rows, md.toString());
     }
 
-    private static double median(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> value) {
+    private static double median(List<Sample> samples, ToDoubleFunction<Sample> value) {
         return Measurements.median(samples, value);
     }
 

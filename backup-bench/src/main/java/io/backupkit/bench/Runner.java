@@ -6,12 +6,16 @@ import io.backupkit.api.OperationInfo;
 import io.backupkit.api.Status;
 import io.backupkit.core.BackupEngine;
 import io.backupkit.core.Compression;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,8 +62,8 @@ public final class Runner {
      * Ends at the end of stdin.
      */
     private static void serve() {
-        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
-                java.nio.charset.StandardCharsets.UTF_8))) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
+                StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 try {
@@ -97,7 +101,7 @@ public final class Runner {
         long serverId = Long.parseLong(required(options, "--server"));
         Compression compression = Compression.valueOf(options.getOrDefault("--compression", "NONE"));
 
-        Map<String, String> result = new java.util.LinkedHashMap<>();
+        Map<String, String> result = new LinkedHashMap<>();
         try (BackupEngine engine = BackupEngine.builder()
                 .stateDirectory(state)
                 .device("bench-device", "backupkit-bench", "BENCH-0001", "0")

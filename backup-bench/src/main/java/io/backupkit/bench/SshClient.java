@@ -1,14 +1,14 @@
 package io.backupkit.bench;
 
-import io.backupkit.testkit.OpenSshServer;
-import io.backupkit.testkit.Commands;
-
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.backupkit.testkit.Commands;
+import io.backupkit.testkit.OpenSshServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -86,7 +86,7 @@ final class SshClient {
     }
 
     private static List<String> concat(List<String> head, String last) {
-        java.util.ArrayList<String> all = new java.util.ArrayList<>(head);
+        ArrayList<String> all = new ArrayList<>(head);
         all.add(last);
         return all;
     }

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -119,7 +120,7 @@ final class TimedProcess {
      */
     static long childrenCpuMillis() {
         try {
-            String stat = java.nio.file.Files.readString(Path.of("/proc/self/stat"));
+            String stat = Files.readString(Path.of("/proc/self/stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 10; // cutime, cstime
         } catch (IOException | RuntimeException e) {

@@ -65,6 +65,9 @@ import java.util.concurrent.ScheduledExecutorService;
  * {@link #abort()} stops it, and {@link #deviceStatus()} and the {@link ProgressListener}s show it.
  *
  * <p>Thread-safe.
+ *
+ * <p>This class only wires the engine's parts (see {@code io.backupkit.core.internal.engine}) and
+ * documents the public API: every method delegates in a line or two to the part that owns its concept.
  */
 public final class BackupEngine implements AutoCloseable {
     private final EngineState state;

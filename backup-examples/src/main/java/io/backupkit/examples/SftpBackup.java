@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,7 @@ public final class SftpBackup {
             Files.writeString(etc.resolve("app.conf"), "listen=9090\n");
             OperationInfo restored = engine.restore(server.id(), backup.id(), null);
             out.println("Restore: " + restored.status().wire());
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IOException(e);
         }
         return Files.readString(etc.resolve("app.conf")).equals("listen=8080\n");

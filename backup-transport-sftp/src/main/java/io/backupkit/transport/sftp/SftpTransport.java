@@ -7,6 +7,7 @@ import io.backupkit.spi.Transport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
@@ -15,11 +16,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.common.Buffer;
 import net.schmizz.sshj.sftp.FileAttributes;
 import net.schmizz.sshj.sftp.FileMode;
 import net.schmizz.sshj.sftp.OpenMode;
@@ -223,7 +226,7 @@ final class SftpTransport implements Transport {
     public void test() throws IOException {
         String probe = "backupkit-probe-" + UUID.randomUUID();
         try (ObjectUpload upload = create(probe, false)) {
-            upload.stream().write(probe.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            upload.stream().write(probe.getBytes(StandardCharsets.US_ASCII));
             upload.commit();
         }
         if (!delete(probe)) {
@@ -255,7 +258,7 @@ final class SftpTransport implements Transport {
             response.readUInt64(); // f_bfree
             long available = response.readUInt64();
             return OptionalLong.of(fragment * available);
-        } catch (net.schmizz.sshj.common.Buffer.BufferException e) {
+        } catch (Buffer.BufferException e) {
             return OptionalLong.empty();
         }
     }
@@ -307,7 +310,7 @@ final class SftpTransport implements Transport {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            Objects.checkFromIndexSize(off, len, b.length);
             if (len == 0) {
                 return 0;
             }

@@ -6,7 +6,10 @@ import io.backupkit.spi.Transport;
 import io.backupkit.spi.TransportProvider;
 import io.backupkit.spi.TransportSettings;
 import java.io.IOException;
+import java.security.PublicKey;
+import java.util.List;
 import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.transport.verification.HostKeyVerifier;
 
 /**
  * The SFTP transport over sshj, for every server record with a host (that is not a local
@@ -33,16 +36,16 @@ public final class SftpTransportProvider implements TransportProvider {
     public String presentedHostKey(Server server, TransportSettings settings) throws IOException {
         String[] seen = new String[1];
         SSHClient client = Ssh.client(settings);
-        client.addHostKeyVerifier(new net.schmizz.sshj.transport.verification.HostKeyVerifier() {
+        client.addHostKeyVerifier(new HostKeyVerifier() {
             @Override
-            public boolean verify(String hostname, int port, java.security.PublicKey key) {
+            public boolean verify(String hostname, int port, PublicKey key) {
                 seen[0] = Ssh.fingerprint(key);
                 return false; // stop here: no credential is ever sent
             }
 
             @Override
-            public java.util.List<String> findExistingAlgorithms(String hostname, int port) {
-                return java.util.List.of();
+            public List<String> findExistingAlgorithms(String hostname, int port) {
+                return List.of();
             }
         });
         String where = server.host() + ":" + server.port();

@@ -6,6 +6,7 @@ import io.backupkit.spi.TransportSettings;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.MessageDigest;
@@ -13,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.schmizz.sshj.SSHClient;
@@ -111,7 +113,7 @@ final class Ssh {
     private static void noDelay(SSHClient client) {
         try {
             client.getSocket().setTcpNoDelay(true);
-        } catch (java.net.SocketException | RuntimeException e) {
+        } catch (SocketException | RuntimeException e) {
             LOG.debug("Cannot set TCP_NODELAY: {}", e.toString());
         }
     }
@@ -167,7 +169,7 @@ final class Ssh {
     }
 
     private static String kind(String sshj) {
-        String lower = sshj.toLowerCase(java.util.Locale.ROOT);
+        String lower = sshj.toLowerCase(Locale.ROOT);
         if (lower.contains("kex") || lower.contains("keyexchange")) {
             return "key exchange";
         }

@@ -4,11 +4,12 @@ import io.backupkit.api.CurrentOperation;
 import io.backupkit.api.OperationDetailsBackup;
 import io.backupkit.api.OperationDetailsRestore;
 import io.backupkit.api.OperationInfo;
+import io.backupkit.api.Progress;
 import io.backupkit.api.ProgressEvent;
 import io.backupkit.api.ProgressListener;
-import io.backupkit.api.Progress;
 import io.backupkit.spi.Cancellation;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,7 @@ public final class RunningOperation implements Cancellation {
 
     /** The {@code current_operation} of {@code device_status}. */
     public CurrentOperation current() {
-        return new CurrentOperation(info, progress, backupDetails, restoreDetails, java.util.Map.of());
+        return new CurrentOperation(info, progress, backupDetails, restoreDetails, Map.of());
     }
 
     public void cancel() {

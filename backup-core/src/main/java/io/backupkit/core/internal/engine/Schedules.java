@@ -81,8 +81,8 @@ public final class Schedules implements ServerRecords.User {
     private final Object lock;
     private final EngineState state;
     private final ServerRecords servers;
-    private final Catalogue catalogue;
     private final BackupRun backups;
+    private final Retention retention;
     private final Clock clock;
     private final Instant startedAt;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
@@ -92,8 +92,8 @@ public final class Schedules implements ServerRecords.User {
         this.lock = state.lock();
         this.state = state;
         this.servers = servers;
-        this.catalogue = catalogue;
         this.backups = backups;
+        this.retention = new Retention(catalogue);
         this.clock = clock;
         this.startedAt = clock.instant();
         synchronized (lock) {
@@ -344,7 +344,7 @@ public final class Schedules implements ServerRecords.User {
                 d.entry().attempt = 0;
                 save();
             }
-            retention(s, backup.id());
+            retention.apply(s, backup.id());
             return new ScheduleRun(s.id(), d.occurrence(), new ScheduleRun.Completed(backup.id()), d.catchUp(),
                     d.attempt());
         } catch (BackupException e) {
@@ -377,54 +377,12 @@ public final class Schedules implements ServerRecords.User {
         entry.attempt = attempt;
     }
 
-    // ---------------------------------------------------------------- retention
-
-    /**
-     * What retention would delete for a schedule now: its completed backups on its server beyond the
-     * newest {@code retention}, and its failed or aborted records older than the oldest one kept.
-     */
+    /** What retention would delete for a schedule now, without deleting anything. */
     public List<CompletedBackup> retentionPreview(String id) {
         ScheduledBackup s;
         synchronized (lock) {
             s = entry(id).schedule;
         }
-        return toDelete(s, catalogue.list(s.serverId()).completed(), null);
-    }
-
-    private static List<CompletedBackup> toDelete(ScheduledBackup s, List<CompletedBackup> all, String newest) {
-        List<CompletedBackup> mine = all.stream().filter(b -> s.id().equals(b.sid()))
-                .sorted(Comparator.comparingLong(CompletedBackup::createdOn).reversed()).toList();
-        List<CompletedBackup> completed = mine.stream().filter(b -> b.status() == Status.COMPLETED).toList();
-        if (completed.isEmpty()) {
-            return List.of();
-        }
-        int keep = Math.max(1, s.retention());
-        List<CompletedBackup> deleted = new ArrayList<>(completed.subList(Math.min(keep, completed.size()),
-                completed.size()));
-        long oldestKept = completed.get(Math.min(keep, completed.size()) - 1).createdOn();
-        mine.stream().filter(b -> b.status() != Status.COMPLETED && b.status() != Status.STARTED)
-                .filter(b -> b.createdOn() < oldestKept).forEach(deleted::add);
-        deleted.removeIf(b -> b.id().equals(newest));
-        return deleted;
-    }
-
-    private void retention(ScheduledBackup s, String newest) {
-        List<CompletedBackup> all;
-        try {
-            all = catalogue.list(s.serverId()).completed();
-        } catch (BackupException e) {
-            LOG.warn("Retention of schedule '{}' skipped: cannot list server {}: {}", s.name(), s.serverId(),
-                    e.getMessage());
-            return;
-        }
-        for (CompletedBackup b : toDelete(s, all, newest)) {
-            try {
-                catalogue.delete(s.serverId(), b.id());
-                LOG.info("Retention of schedule '{}' deleted backup '{}' ({})", s.name(), b.id(), b.status().wire());
-            } catch (BackupException e) {
-                LOG.warn("Retention of schedule '{}' could not delete backup '{}': {}", s.name(), b.id(),
-                        e.getMessage());
-            }
-        }
+        return retention.preview(s);
     }
 }

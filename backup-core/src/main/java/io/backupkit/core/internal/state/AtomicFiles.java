@@ -2,6 +2,7 @@ package io.backupkit.core.internal.state;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ public final class AtomicFiles {
                 restrict(temp);
             }
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-                    OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+                    OutputStream out = Channels.newOutputStream(channel)) {
                 out.write(bytes);
                 out.flush();
                 channel.force(true);

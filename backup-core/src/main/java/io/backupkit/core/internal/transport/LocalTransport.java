@@ -4,6 +4,7 @@ import io.backupkit.core.internal.state.AtomicFiles;
 import io.backupkit.spi.ObjectUpload;
 import io.backupkit.spi.StoredObject;
 import io.backupkit.spi.Transport;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -38,7 +40,7 @@ public final class LocalTransport implements Transport {
         this.dir = dir.toAbsolutePath().normalize();
         try {
             Files.createDirectories(this.dir);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
+        } catch (FileAlreadyExistsException e) {
             throw new IOException("'" + this.dir + "' is not a directory", e);
         }
     }
@@ -110,8 +112,8 @@ public final class LocalTransport implements Transport {
     }
 
     @Override
-    public java.util.OptionalLong freeSpace() throws IOException {
-        return java.util.OptionalLong.of(Files.getFileStore(dir).getUsableSpace());
+    public OptionalLong freeSpace() throws IOException {
+        return OptionalLong.of(Files.getFileStore(dir).getUsableSpace());
     }
 
     @Override
@@ -131,7 +133,7 @@ public final class LocalTransport implements Transport {
             this.temp = temp;
             this.target = target;
             this.replace = replace;
-            this.stream = new java.io.FilterOutputStream(Channels.newOutputStream(channel)) {
+            this.stream = new FilterOutputStream(Channels.newOutputStream(channel)) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
                     out.write(b, off, len);

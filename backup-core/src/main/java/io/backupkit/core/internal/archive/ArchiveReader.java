@@ -49,7 +49,8 @@ public final class ArchiveReader implements AutoCloseable {
 
     private final ObjectMapper json = new ObjectMapper();
     private final MessageDigest archiveDigest = Digests.sha256();
-    private final Hashing raw;
+    /** The raw archive bytes, hashed and counted as they are read, on the read-ahead thread. */
+    private final TappedInput raw;
     private final Pipes.AsyncInput ahead;
     private final Tar.Input tar;
     private final InputStream decoded;
@@ -90,9 +91,9 @@ public final class ArchiveReader implements AutoCloseable {
         this.hashes = new Pipes.AsyncOutput(OutputStream.nullOutputStream(), Pipes.CHUNK, 3, "backupkit-entry-digest");
         this.limits = limits;
         this.cancellation = cancellation;
-        this.raw = new Hashing(source, archiveDigest);
+        this.raw = new TappedInput(source, archiveDigest::update);
         this.ahead = new Pipes.AsyncInput(() -> Codecs.decompress(raw), raw::drain, Pipes.CHUNK, 4);
-        Hashing raw = this.raw;
+        TappedInput raw = this.raw;
         this.decoded = new FilterInputStream(ahead) {
             private long reported;
 
@@ -539,58 +540,5 @@ public final class ArchiveReader implements AutoCloseable {
             return e;
         }
         throw integrity("The archive is damaged: " + e.getMessage());
-    }
-
-    /**
-     * Hashes and counts the raw archive bytes as they are read, on the read-ahead thread.
-     */
-    private static final class Hashing extends FilterInputStream {
-        private final MessageDigest digest;
-        private volatile long count;
-
-        Hashing(InputStream in, MessageDigest digest) {
-            super(in);
-            this.digest = digest;
-        }
-
-        long count() {
-            return count;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                digest.update(b, off, n);
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] buffer = new byte[(int) Math.min(n, 64 * 1024)];
-            int read = read(buffer, 0, buffer.length);
-            return Math.max(read, 0);
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
-        }
-
-        /** Reads to the end: what follows the compressed stream counts toward the checksum too. */
-        void drain() throws IOException {
-            byte[] buffer = new byte[64 * 1024];
-            while (read(buffer, 0, buffer.length) >= 0) {
-                // hashed
-            }
-        }
     }
 }

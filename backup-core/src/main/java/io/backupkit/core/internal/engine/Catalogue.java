@@ -11,6 +11,7 @@ import io.backupkit.core.Compression;
 import io.backupkit.core.internal.archive.ArchiveHeader;
 import io.backupkit.core.internal.archive.ArchiveReader;
 import io.backupkit.core.internal.archive.Codecs;
+import io.backupkit.core.internal.archive.TappedInput;
 import io.backupkit.core.internal.failure.Blame;
 import io.backupkit.core.internal.failure.Failures;
 import io.backupkit.core.internal.failure.Party;
@@ -190,7 +191,8 @@ public final class Catalogue {
             CompletedBackup imported;
             String sha256;
             try (ObjectUpload upload = transport.create(objectName, false)) {
-                Tee tee = new Tee(in, upload.stream());
+                OutputStream target = upload.stream();
+                TappedInput tee = new TappedInput(in, target::write); // to the server as it is verified
                 try (ArchiveReader reader = new ArchiveReader(tee, ArchiveReader.Limits.DEFAULT, Cancellation.never(),
                         state.store().spoolDirectory(), fetched -> { })) {
                     ArchiveHeader header = reader.header();
@@ -201,7 +203,7 @@ public final class Catalogue {
                     CompletedBackup recorded = header.backup();
                     imported = new CompletedBackup(recorded.id(), recorded.name(), recorded.desc(), serverId,
                             Status.COMPLETED, recorded.hostname(), recorded.swVersion(), recorded.model(),
-                            recorded.serial(), recorded.createdOn(), recorded.contents(), tee.count, recorded.sid());
+                            recorded.serial(), recorded.createdOn(), recorded.contents(), tee.count(), recorded.sid());
                 }
                 if (exists(transport, Sidecar.name(imported.id()))) {
                     throw new BackupException(ErrorCode.INVALID_INPUT, "Backup '" + imported.id()
@@ -225,39 +227,6 @@ public final class Catalogue {
                 return false;
             }
             throw e;
-        }
-    }
-
-    /** Copies what is read to an output: the archive goes to the server as it is verified. */
-    private static final class Tee extends FilterInputStream {
-        private final OutputStream out;
-        private long count;
-
-        Tee(InputStream in, OutputStream out) {
-            super(in);
-            this.out = out;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                out.write(b, off, n);
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] buffer = new byte[(int) Math.min(n, 1 << 16)];
-            return Math.max(read(buffer, 0, buffer.length), 0);
         }
     }
 

@@ -159,7 +159,13 @@ final class Api implements HttpHandler {
 
     private Response internal(Exception e, String method, String path) {
         String incident = UUID.randomUUID().toString().substring(0, 8);
-        LOG.error("{} {} failed unexpectedly (incident '{}')", method, path, incident, e);
+        if (e instanceof BackupException) {
+            // the engine's INTERNAL: it logged a bug's stack trace itself, once; its message names the rest
+            LOG.error("{} {} failed (incident '{}'): {}", method, path, incident, e.getMessage());
+            LOG.debug("Incident '{}'", incident, e);
+        } else {
+            LOG.error("{} {} failed unexpectedly (incident '{}')", method, path, incident, e);
+        }
         return errorBody(500, "internal", "Internal error (incident '" + incident + "'); the details are in the"
                 + " server's log", List.of(), Map.of());
     }

@@ -4,6 +4,7 @@ import io.backupkit.api.BackupException;
 import io.backupkit.api.ErrorCode;
 import io.backupkit.api.ModuleInfo;
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * A backup module: one kind of the host's data (configuration files, a database, ...).
@@ -59,6 +60,30 @@ public interface BackupModule {
      * @return the stage to commit or roll back; never null
      */
     RestoreStage prepare(RestoreContext context, EntrySource entries) throws IOException;
+
+    /**
+     * Brings the data of a restore that a crash interrupted to one side; called by the engine at its
+     * next start, before any other operation. The live data must end up complete: the staged data when
+     * {@code forward} (as after {@link RestoreStage#commit()} and {@link RestoreStage#finish()}), the data
+     * from before the restore otherwise (as after {@link RestoreStage#rollback()}), whatever instruction
+     * of prepare, commit, rollback or finish the crash stopped at; and every temporary file or directory
+     * named with {@code restoreId} is gone. Must be safe to call again after another crash.
+     *
+     * <p>{@code forward} is only asked for when every stage was prepared and the archive verified, so
+     * {@code journal} is then what {@link RestoreStage#journal()} returned; otherwise it may be empty (the
+     * crash came during prepare) and only the restore id tells what to remove.
+     *
+     * <p>Not supported unless overridden: then an interrupted restore of the module is reported and its
+     * leftovers stay.
+     *
+     * @param restoreId the id the restore's {@link RestoreContext#restoreId()} had
+     * @param journal what the stage's {@link RestoreStage#journal()} returned, or empty
+     * @throws IOException naming the path and the OS reason when the data cannot be brought to one side
+     */
+    default void recover(String restoreId, Map<String, String> journal, boolean forward) throws IOException {
+        throw new BackupException(ErrorCode.NOT_SUPPORTED,
+                "Module '" + info().shortName() + "' cannot recover an interrupted restore");
+    }
 
     /** Returns the module's data to its initial state. Not supported unless overridden. */
     default void factoryReset(Cancellation cancellation) throws IOException {

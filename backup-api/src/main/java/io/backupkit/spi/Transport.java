@@ -30,6 +30,16 @@ public interface Transport extends AutoCloseable {
     /** Deletes an object; false when there was none. */
     boolean delete(String name) throws IOException;
 
+    /**
+     * Removes what uploads to {@code name} left under temporary names, committed or not: the leftovers of
+     * a process that was killed while it wrote {@code name}. The engine calls it only for names of its
+     * own uploads (each backup's names carry its unique id), so that no other writer's upload in flight
+     * is touched. Nothing happens when there is none; the object {@code name} itself stays. A transport
+     * without temporaries keeps the default, which does nothing.
+     */
+    default void removeTemporaries(String name) throws IOException {
+    }
+
     /** Checks that the server is reachable and its directory writable; throws naming what failed. */
     void test() throws IOException;
 

@@ -21,6 +21,8 @@ public enum ErrorCode {
     INTEGRITY,
     /** The operation was aborted on request. */
     ABORTED,
+    /** The engine is closed: it takes no more calls. */
+    CLOSED,
     /** A bug or an unexpected state inside the engine. */
     INTERNAL
 }

@@ -39,7 +39,6 @@ import io.backupkit.spi.TransportProvider;
 import io.backupkit.spi.TransportSettings;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -53,6 +52,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The backup-and-restore engine a host embeds. Build one with {@link #builder()}; close it when done.
@@ -70,6 +71,11 @@ import java.util.concurrent.ScheduledExecutorService;
  * documents the public API: every method delegates in a line or two to the part that owns its concept.
  */
 public final class BackupEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupEngine.class);
+    /** How long {@link #close()} waits for a running operation to end. */
+    public static final int CLOSE_WAIT_SECONDS = 60;
+
+    private boolean closed;
     private final EngineState state;
     private final EngineLock lock;
     private final ServerRecords servers;
@@ -106,6 +112,43 @@ public final class BackupEngine implements AutoCloseable {
         }
     }
 
+    // ---- the parts, each reached only while the engine is open
+
+    private ServerRecords serverRecords() {
+        state.checkOpen();
+        return servers;
+    }
+
+    private Catalogue catalogue() {
+        state.checkOpen();
+        return catalogue;
+    }
+
+    private Slot slot() {
+        state.checkOpen();
+        return slot;
+    }
+
+    private BackupRun backups() {
+        state.checkOpen();
+        return backups;
+    }
+
+    private RestoreRun restores() {
+        state.checkOpen();
+        return restores;
+    }
+
+    private FactoryReset resets() {
+        state.checkOpen();
+        return resets;
+    }
+
+    private Schedules scheduling() {
+        state.checkOpen();
+        return schedules;
+    }
+
     /** A builder; the state directory and the device identity are required. */
     public static Builder builder() {
         return new Builder();
@@ -120,29 +163,29 @@ public final class BackupEngine implements AutoCloseable {
      * the public key in {@code authorized_keys} form. The id in the request is ignored.
      */
     public Server createServer(Server request) {
-        return servers.create(request);
+        return serverRecords().create(request);
     }
 
     /** A server, without its private key. */
     public Server server(long id) {
-        return servers.get(id);
+        return serverRecords().get(id);
     }
 
     /** Every server, without private keys. */
     public Servers servers() {
-        return servers.list();
+        return serverRecords().list();
     }
 
     /**
      * Replaces a server's fields. A {@code new_private_key} replaces the key; without one the key stays.
      */
     public Server updateServer(long id, Server request) {
-        return servers.update(id, request);
+        return serverRecords().update(id, request);
     }
 
     /** Deletes a server and its key; the backups on it stay where they are. */
     public void deleteServer(long id) {
-        servers.delete(id);
+        serverRecords().delete(id);
     }
 
     /**
@@ -150,12 +193,12 @@ public final class BackupEngine implements AutoCloseable {
      * prints it), fetched without sending credentials, for an administrator to confirm.
      */
     public String presentedHostKey(long serverId) {
-        return servers.presentedHostKey(serverId);
+        return serverRecords().presentedHostKey(serverId);
     }
 
     /** The fingerprint trusted for a server, if any. */
     public Optional<String> trustedHostKey(long serverId) {
-        return servers.trustedHostKey(serverId);
+        return serverRecords().trustedHostKey(serverId);
     }
 
     /**
@@ -164,7 +207,7 @@ public final class BackupEngine implements AutoCloseable {
      * fingerprints. Changing a server's host or port forgets its trusted key.
      */
     public void trustHostKey(long serverId, String fingerprint) {
-        servers.trustHostKey(serverId, fingerprint);
+        serverRecords().trustHostKey(serverId, fingerprint);
     }
 
     /**
@@ -174,19 +217,19 @@ public final class BackupEngine implements AutoCloseable {
      * @throws BackupException TRANSPORT_FAILED naming what failed
      */
     public ServerCheck testServer(long serverId) {
-        return servers.test(serverId);
+        return serverRecords().test(serverId);
     }
 
     // ---- backups on a server
 
     /** What is stored on a server: the backups of every device that uses its path. */
     public Backups backups(long serverId) {
-        return catalogue.list(serverId);
+        return catalogue().list(serverId);
     }
 
     /** One backup on a server. */
     public CompletedBackup completedBackup(long serverId, String backupId) {
-        return catalogue.get(serverId, backupId);
+        return catalogue().get(serverId, backupId);
     }
 
     /**
@@ -194,7 +237,7 @@ public final class BackupEngine implements AutoCloseable {
      * compression. Close it: it holds a connection.
      */
     public ArchiveDownload openArchive(long serverId, String backupId) {
-        return catalogue.open(serverId, backupId);
+        return catalogue().open(serverId, backupId);
     }
 
     /**
@@ -206,12 +249,12 @@ public final class BackupEngine implements AutoCloseable {
      *     when the server holds a backup with that id already
      */
     public CompletedBackup importBackup(long serverId, InputStream archive) {
-        return catalogue.importBackup(serverId, archive);
+        return catalogue().importBackup(serverId, archive);
     }
 
     /** Deletes a backup (its archive, then its record) from a server. */
     public void deleteBackup(long serverId, String backupId) {
-        catalogue.delete(serverId, backupId);
+        catalogue().delete(serverId, backupId);
     }
 
     // ---- scheduled backups
@@ -222,27 +265,27 @@ public final class BackupEngine implements AutoCloseable {
      * {@code dtstart} starts at the creation time.
      */
     public ScheduledBackup createSchedule(ScheduledBackup request) {
-        return schedules.create(request);
+        return scheduling().create(request);
     }
 
     /** A scheduled backup with its computed fields. */
     public ScheduledBackup schedule(String id) {
-        return schedules.get(id);
+        return scheduling().get(id);
     }
 
     /** Every scheduled backup. */
     public ScheduledBackups schedules() {
-        return schedules.list();
+        return scheduling().list();
     }
 
     /** Replaces a scheduled backup's fields; a new rule starts afresh from now. */
     public ScheduledBackup updateSchedule(String id, ScheduledBackup request) {
-        return schedules.update(id, request);
+        return scheduling().update(id, request);
     }
 
     /** Deletes a scheduled backup; its backups stay. */
     public void deleteSchedule(String id) {
-        schedules.delete(id);
+        scheduling().delete(id);
     }
 
     /**
@@ -250,17 +293,17 @@ public final class BackupEngine implements AutoCloseable {
      * Hosts without the background runner call it themselves; tests call it with a fake clock.
      */
     public List<ScheduleRun> runDue(Instant now) {
-        return schedules.runDue(now);
+        return scheduling().runDue(now);
     }
 
     /** The next {@code count} regular runs of a schedule from now; fewer when its rule ends. */
     public List<Instant> upcomingRuns(String scheduleId, int count) {
-        return schedules.upcoming(scheduleId, count);
+        return scheduling().upcoming(scheduleId, count);
     }
 
     /** What retention would delete for a schedule now, without deleting anything. */
     public List<CompletedBackup> retentionPreview(String scheduleId) {
-        return schedules.retentionPreview(scheduleId);
+        return scheduling().retentionPreview(scheduleId);
     }
 
     // ---- operations
@@ -275,16 +318,16 @@ public final class BackupEngine implements AutoCloseable {
      *     TRANSPORT_FAILED naming the module or server
      */
     public CompletedBackup backup(long serverId, String name, String desc, ContentInfo contents) {
-        return backups.prepare(serverId, name, desc, contents, null, Map.of()).run();
+        return backups().prepare(serverId, name, desc, contents, null, Map.of()).run();
     }
 
     /** As {@link #backup}, on the engine's executor. BUSY and invalid input are thrown here, at once. */
     public Started<CompletedBackup> startBackup(long serverId, String name, String desc, ContentInfo contents) {
-        return start(backups.prepare(serverId, name, desc, contents, null, Map.of()));
+        return start(backups().prepare(serverId, name, desc, contents, null, Map.of()));
     }
 
     private <T> Started<T> start(Prepared<T> prepared) {
-        return new Started<>(prepared.info(), slot.start(prepared));
+        return new Started<>(prepared.info(), slot().start(prepared));
     }
 
     /**
@@ -296,22 +339,22 @@ public final class BackupEngine implements AutoCloseable {
      * @return the finished operation
      */
     public OperationInfo restore(long serverId, String backupId, ContentInfo contents) {
-        return restores.prepare(serverId, backupId, contents).run();
+        return restores().prepare(serverId, backupId, contents).run();
     }
 
     /** As {@link #restore}, on the engine's executor. */
     public Started<OperationInfo> startRestore(long serverId, String backupId, ContentInfo contents) {
-        return start(restores.prepare(serverId, backupId, contents));
+        return start(restores().prepare(serverId, backupId, contents));
     }
 
     /** Returns every module's data to its initial state, on the calling thread. */
     public OperationInfo factoryReset() {
-        return resets.prepare().run();
+        return resets().prepare().run();
     }
 
     /** As {@link #factoryReset()}, on the engine's executor. */
     public Started<OperationInfo> startFactoryReset() {
-        return start(resets.prepare());
+        return start(resets().prepare());
     }
 
     /**
@@ -319,12 +362,12 @@ public final class BackupEngine implements AutoCloseable {
      * engine. Returns false when nothing runs.
      */
     public boolean abort() {
-        return slot.abort();
+        return slot().abort();
     }
 
     /** The spec's {@code device_status}. */
     public DeviceStatus deviceStatus() {
-        return slot.deviceStatus();
+        return slot().deviceStatus();
     }
 
     /** The operation running now, if any. */
@@ -335,41 +378,58 @@ public final class BackupEngine implements AutoCloseable {
     /** The installed modules' descriptions, by short name. */
     public Map<String, ModuleInfo> modules() {
         Map<String, ModuleInfo> infos = new LinkedHashMap<>();
+        state.checkOpen();
         plugins.modules().keySet().forEach(name -> infos.put(name, plugins.info(name)));
         return infos;
     }
 
     /** Adds a listener for the progress of every operation. */
     public void addListener(ProgressListener listener) {
-        slot.listeners().add(requireNonNull(listener, "listener is null"));
+        slot().listeners().add(requireNonNull(listener, "listener is null"));
     }
 
     /** Removes a listener. */
     public void removeListener(ProgressListener listener) {
-        slot.listeners().remove(listener);
+        slot().listeners().remove(listener);
     }
 
     /** The system id of this engine: given to the builder, or generated once and kept. */
     public String systemId() {
+        state.checkOpen();
         return state.systemId();
     }
 
     /**
-     * Stops the scheduler, aborts a running operation, waits (up to a minute) for it to end, and
-     * releases the state directory.
+     * Closes the engine: from now on every call fails at once with {@link ErrorCode#CLOSED} and nothing is
+     * written. It stops the scheduler, aborts a running operation and waits up to {@value #CLOSE_WAIT_SECONDS}
+     * seconds for it to end (an operation checks for the abort between entries; a transport blocked in a
+     * read is closed under it), then releases the state directory. An operation that has not ended by then
+     * cannot record its end; the next engine on the directory reports it interrupted. Calling it again does
+     * nothing.
      */
     @Override
     public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        state.closing();
         slot.abort();
         if (runner != null) {
             runner.close();
         }
         slot.abort();
-        slot.awaitIdle(Duration.ofMinutes(1));
+        if (!slot.awaitIdle(Duration.ofSeconds(CLOSE_WAIT_SECONDS))) {
+            LOG.warn("The running operation did not end within {} s of close; the next start reports it interrupted",
+                    CLOSE_WAIT_SECONDS);
+        }
+        state.close();
         try {
             lock.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot release the state directory's lock", e);
+            LOG.warn("Cannot release the lock of the state directory: {}", e.toString());
         }
     }
 

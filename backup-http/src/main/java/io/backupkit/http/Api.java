@@ -141,6 +141,7 @@ final class Api implements HttpHandler {
                 case NOT_FOUND -> errorBody(404, "not_found", b.getMessage(), List.of(), Map.of());
                 case BUSY -> errorBody(409, "busy", b.getMessage(), List.of(), Map.of());
                 case ABORTED -> errorBody(409, "aborted", b.getMessage(), List.of(), Map.of());
+                case CLOSED -> errorBody(503, "closed", b.getMessage(), List.of(), Map.of());
                 case NOT_SUPPORTED -> errorBody(422, "not_supported", b.getMessage(), List.of(), Map.of());
                 case INTEGRITY -> errorBody(422, "integrity", b.getMessage(), List.of(), Map.of());
                 case MODULE_FAILED -> {

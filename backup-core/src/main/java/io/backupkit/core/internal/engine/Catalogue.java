@@ -128,9 +128,13 @@ public final class Catalogue {
     /** The record of a backup that can be read back whole, or {@code INVALID_INPUT} saying its status. */
     static CompletedBackup completed(Sidecar sidecar, String what) {
         CompletedBackup backup = sidecar.backup();
-        if (backup.status() != Status.COMPLETED || sidecar.sha256() == null) {
+        if (backup.status() != Status.COMPLETED) {
             throw new BackupException(ErrorCode.INVALID_INPUT, "Backup '" + backup.id() + "' has status '"
                     + backup.status().wire() + "'; only a completed backup can be " + what);
+        }
+        if (sidecar.sha256() == null) {
+            throw new BackupException(ErrorCode.INTEGRITY, "Backup '" + backup.id() + "' is completed but its record"
+                    + " has no checksum, so it cannot be verified; it is not " + what);
         }
         return backup;
     }

@@ -15,6 +15,7 @@ import io.backupkit.spi.HostKeyCheck;
 import io.backupkit.spi.Transport;
 import io.backupkit.spi.TransportSettings;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.interfaces.RSAPublicKey;
 import java.util.List;
@@ -152,8 +153,7 @@ public final class ServerRecords {
 
     /** {@code user@host:port}, or the directory of a local filer. */
     private static String address(Server server) {
-        return server.host().isEmpty() || server.path().startsWith("file:") ? server.path()
-                : server.user() + "@" + server.host() + ":" + server.port();
+        return local(server) ? server.path() : server.user() + "@" + server.host() + ":" + server.port();
     }
 
     /**
@@ -176,14 +176,32 @@ public final class ServerRecords {
         }
     }
 
+    /** The key pair to log in with; none for a local directory, which needs none. */
     private KeyPair keyPair(Server server) {
+        if (local(server)) {
+            return null;
+        }
+        Path file = state.store().keyFile(server.id());
+        String pem;
         try {
-            String pem = state.store().loadKey(server.id());
-            return pem == null ? null : RsaKeys.parsePrivateKey(pem);
+            pem = state.store().loadKey(server.id());
         } catch (IOException e) {
             throw new BackupException(ErrorCode.INTERNAL, "Cannot read the key of server '" + server.name() + "' ('"
-                    + state.store().keyFile(server.id()) + "'): " + Failures.describe(e), e);
+                    + file + "'): " + Failures.describe(e), e);
         }
+        try {
+            return pem == null ? null : RsaKeys.parsePrivateKey(pem);
+        } catch (BackupException e) {
+            String reason = e.getMessage().startsWith("new_private_key: ")
+                    ? e.getMessage().substring("new_private_key: ".length()) : e.getMessage();
+            throw new BackupException(ErrorCode.INTERNAL, "The key file of server '" + server.name() + "' ('" + file
+                    + "') is damaged: " + reason + "; set a new key with new_private_key", e);
+        }
+    }
+
+    /** A local directory, by the layout rule: an empty host or a {@code file:} path. */
+    private static boolean local(Server server) {
+        return server.host().isEmpty() || server.path().startsWith("file:");
     }
 
     /** The fingerprint a server presents, fetched without credentials. */

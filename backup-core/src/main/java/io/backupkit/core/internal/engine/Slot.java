@@ -97,6 +97,7 @@ public final class Slot implements ServerRecords.User {
     /** Takes the slot for a new operation, or fails with {@code BUSY}. */
     RunningOperation begin(OperationInfo info, Long serverId, String backupId) {
         synchronized (state.lock()) {
+            state.checkOpen();
             if (running != null) {
                 throw busy();
             }

@@ -13,6 +13,10 @@ public final class EngineState {
     private final Object lock = new Object();
     private final StateStore store;
     private final State state;
+    /** Closing: no new call or operation. */
+    private volatile boolean closing;
+    /** Closed: nothing is written any more. */
+    private volatile boolean closed;
 
     public EngineState(StateStore store, State state) {
         this.store = store;
@@ -33,8 +37,38 @@ public final class EngineState {
         return store;
     }
 
+    /** Refuses every new call and operation from now on; what runs may still end and record its end. */
+    public void closing() {
+        closing = true;
+    }
+
+    /** Refuses every write from now on. */
+    public void close() {
+        closing = true;
+        closed = true;
+    }
+
+    /**
+     * Fails when the engine is closing or closed.
+     *
+     * @throws BackupException CLOSED
+     */
+    public void checkOpen() {
+        if (closing) {
+            throw closedError();
+        }
+    }
+
+    private BackupException closedError() {
+        return new BackupException(ErrorCode.CLOSED, "The engine on '" + store.file().getParent()
+                + "' is closed");
+    }
+
     /** Writes the state; call it holding {@link #lock()}. */
     public void save() {
+        if (closed) {
+            throw closedError();
+        }
         try {
             store.save(state);
         } catch (IOException e) {

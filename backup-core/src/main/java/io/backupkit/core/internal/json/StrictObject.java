@@ -1,6 +1,8 @@
 package io.backupkit.core.internal.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.backupkit.api.InvalidInputException;
+import io.backupkit.api.Violation;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -123,10 +125,39 @@ public final class StrictObject {
         return value == null ? null : new StrictObject(value, path + "." + name);
     }
 
+    /** An integer field within {@code [min, max]}; {@code min} when absent and not required. */
+    public long number(String name, boolean required, long min, long max) {
+        if (!has(name) && !required) {
+            read.add(name);
+            return min;
+        }
+        long value = number(name, required);
+        if (value < min || value > max) {
+            throw new Mismatch(path + "." + name + ": must be between " + min + " and " + max + " (got " + value
+                    + ")");
+        }
+        return value;
+    }
+
     /** A field of a model type, read by {@link ModelTrees}; null when absent and not required. */
     public <T> T model(String name, Class<T> type, boolean required) {
         JsonNode value = field(name, required);
-        return value == null ? null : ModelTrees.read(value, type, false);
+        return value == null ? null : model(value, path + "." + name, type);
+    }
+
+    /**
+     * A value of a model type, read by {@link ModelTrees}, its first violation reported under {@code at}.
+     *
+     * @throws Mismatch naming the field, the rule and the value
+     */
+    public static <T> T model(JsonNode value, String at, Class<T> type) {
+        try {
+            return ModelTrees.read(value, type, false);
+        } catch (InvalidInputException e) {
+            Violation v = e.violations().get(0);
+            throw new Mismatch(at + ": " + v.field() + " " + v.rule() + (v.value() == null ? "" : " (got " + v.value()
+                    + ")"));
+        }
     }
 
     /** Ends the reading: a field that was not read is not one of this object. */

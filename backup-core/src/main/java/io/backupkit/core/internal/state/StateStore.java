@@ -8,11 +8,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backupkit.api.BackupException;
 import io.backupkit.api.ErrorCode;
 import io.backupkit.api.InvalidInputException;
+import io.backupkit.api.HostKey;
 import io.backupkit.api.OperationInfo;
+import io.backupkit.api.OperationType;
 import io.backupkit.api.ScheduledBackup;
 import io.backupkit.api.Server;
 import io.backupkit.core.internal.json.ModelTrees;
 import io.backupkit.core.internal.json.StrictObject;
+import io.backupkit.core.internal.json.StrictObject.Mismatch;
 import io.backupkit.core.internal.state.State.Pending;
 import io.backupkit.core.internal.state.State.Running;
 import io.backupkit.core.internal.state.State.ScheduleState;
@@ -22,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -42,6 +46,9 @@ public final class StateStore {
         this.file = dir.resolve("state.json");
         Files.createDirectories(dir.resolve("keys"));
         Files.createDirectories(spoolDirectory());
+        // a write the process did not live to rename; the state file itself is whole (renamed atomically)
+        AtomicFiles.removeLeftovers(dir);
+        AtomicFiles.removeLeftovers(dir.resolve("keys"));
         // what a crashed run spooled (manifests, lists of entries read) is of no use any more
         try (Stream<Path> leftovers = Files.list(spoolDirectory())) {
             for (Path leftover : leftovers.toList()) {
@@ -71,7 +78,7 @@ public final class StateStore {
         try {
             JsonNode root = json.readTree(bytes);
             if (root == null || !root.isObject()) {
-                throw new StrictObject.Mismatch("state: must be an object");
+                throw new Mismatch("state: must be an object");
             }
             return read(new StrictObject(root, "state"));
         } catch (IOException | RuntimeException e) {
@@ -85,35 +92,60 @@ public final class StateStore {
     private static State read(StrictObject root) {
         long version = root.number("version", true);
         if (version != VERSION) {
-            throw new StrictObject.Mismatch("state.version: this engine reads version " + VERSION + " (got " + version + ")");
+            throw new Mismatch("state.version: this engine reads version " + VERSION + " (got " + version + ")");
         }
         State state = new State();
         state.systemId = root.text("system_id", true);
-        state.nextServerId = root.number("next_server_id", true);
-        for (JsonNode server : root.array("servers", true)) {
-            state.servers.add(ModelTrees.read(server, Server.class, false));
+        if (state.systemId.isBlank()) {
+            throw new Mismatch("state.system_id: must not be empty");
+        }
+        state.nextServerId = root.number("next_server_id", true, 1, Long.MAX_VALUE);
+        List<JsonNode> servers = root.array("servers", true);
+        for (int i = 0; i < servers.size(); i++) {
+            String at = "state.servers[" + i + "]";
+            Server server = StrictObject.model(servers.get(i), at, Server.class);
+            if (server.id() == null || server.id() < 1 || server.id() >= state.nextServerId) {
+                throw new Mismatch(at + ".id: must be between 1 and next_server_id - 1 = " + (state.nextServerId - 1)
+                        + " (got " + server.id() + ")");
+            }
+            if (state.servers.stream().anyMatch(s -> s.id().equals(server.id()))) {
+                throw new Mismatch(at + ".id: must be unique (got " + server.id() + " twice)");
+            }
+            state.servers.add(server);
         }
         StrictObject hostKeys = root.object("host_keys");
         if (hostKeys != null) {
             for (String id : hostKeys.names()) {
-                try {
-                    state.hostKeys.put(Long.parseLong(id), hostKeys.text(id, true));
-                } catch (NumberFormatException e) {
-                    throw new StrictObject.Mismatch("state.host_keys." + id + ": must be a server id");
+                long serverId = serverId(state, "state.host_keys." + id, id);
+                String fingerprint = hostKeys.text(id, true);
+                if (!HostKey.FINGERPRINT.matcher(fingerprint).matches()) {
+                    throw new Mismatch("state.host_keys." + id + ": " + HostKey.FINGERPRINT_RULE + " (got '"
+                            + fingerprint + "')");
                 }
+                state.hostKeys.put(serverId, fingerprint);
             }
             hostKeys.done();
         }
-        int i = 0;
-        for (JsonNode schedule : root.array("schedules", true)) {
-            state.schedules.add(schedule(new StrictObject(schedule, "state.schedules[" + i++ + "]")));
+        List<JsonNode> schedules = root.array("schedules", true);
+        for (int i = 0; i < schedules.size(); i++) {
+            String at = "state.schedules[" + i + "]";
+            ScheduleState schedule = schedule(new StrictObject(schedules.get(i), at));
+            serverId(state, at + ".schedule.server_id", String.valueOf(schedule.schedule().serverId()));
+            if (schedule.schedule().id() == null
+                    || state.schedules.stream().anyMatch(s -> s.schedule().id().equals(schedule.schedule().id()))) {
+                throw new Mismatch(at + ".schedule.id: must be present and unique (got "
+                        + schedule.schedule().id() + ")");
+            }
+            state.schedules.add(schedule);
         }
-        state.latestBackup = root.model("latest_backup", OperationInfo.class, false);
-        state.latestRestore = root.model("latest_restore", OperationInfo.class, false);
+        state.latestBackup = operation(root, "latest_backup", true);
+        state.latestRestore = operation(root, "latest_restore", false);
         StrictObject running = root.object("running");
         if (running != null) {
-            state.running = new Running(running.model("info", OperationInfo.class, true),
-                    running.has("server_id") ? running.number("server_id", true) : null,
+            Long serverId = running.has("server_id")
+                    ? serverId(state, "state.running.server_id", String.valueOf(running.number("server_id", true)))
+                    : null;
+            state.running = new Running(running.model("info", OperationInfo.class, true), serverId,
                     running.text("backup_id", false));
             running.done();
         }
@@ -121,17 +153,41 @@ public final class StateStore {
         return state;
     }
 
+    /** The id of a server of the state, or a mismatch naming {@code at}. */
+    private static long serverId(State state, String at, String id) {
+        long value;
+        try {
+            value = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw new Mismatch(at + ": must be a server id (got '" + id + "')");
+        }
+        if (state.servers.stream().noneMatch(s -> s.id() == value)) {
+            throw new Mismatch(at + ": must be the id of a server of the state (got " + value + ")");
+        }
+        return value;
+    }
+
+    /** The latest backup, or the latest restore or factory reset: an operation of that kind. */
+    private static OperationInfo operation(StrictObject root, String name, boolean backup) {
+        OperationInfo info = root.model(name, OperationInfo.class, false);
+        if (info != null && (info.operationType() == OperationType.BACKUP) != backup) {
+            throw new Mismatch("state." + name + ".operation_type: must be " + (backup ? "backup" : "restore or"
+                    + " reset-factory") + " (got " + info.operationType().wire() + ")");
+        }
+        return info;
+    }
+
     private static ScheduleState schedule(StrictObject f) {
         StrictObject pendingFields = f.object("pending");
         Pending pending = null;
         if (pendingFields != null) {
             pending = new Pending(pendingFields.instant("occurrence", true), pendingFields.bool("catch_up"),
-                    (int) pendingFields.number("missed", true));
+                    (int) pendingFields.number("missed", true, 0, Integer.MAX_VALUE));
             pendingFields.done();
         }
         ScheduleState s = new ScheduleState(f.model("schedule", ScheduledBackup.class, true), f.instant("created", true),
                 f.instant("handled", false), f.instant("last_run", false), pending, f.instant("retry_at", false),
-                f.has("attempt") ? (int) f.number("attempt", true) : 0);
+                (int) f.number("attempt", false, 0, Integer.MAX_VALUE));
         f.done();
         return s;
     }

@@ -24,6 +24,7 @@ import io.backupkit.core.internal.engine.FactoryReset;
 import io.backupkit.core.internal.engine.Identity;
 import io.backupkit.core.internal.engine.Plugins;
 import io.backupkit.core.internal.engine.Prepared;
+import io.backupkit.core.internal.engine.Recovery;
 import io.backupkit.core.internal.engine.RestoreRun;
 import io.backupkit.core.internal.engine.ScheduleRunner;
 import io.backupkit.core.internal.engine.Schedules;
@@ -102,7 +103,9 @@ public final class BackupEngine implements AutoCloseable {
         this.schedules = new Schedules(state, servers, catalogue, backups, b.clock);
         servers.addUser(slot);
         servers.addUser(schedules);
-        catalogue.recover(slot.takeInterrupted());
+        Recovery recovery = new Recovery(slot, servers, plugins, state);
+        recovery.run();
+        slot.onIdle(recovery::retryLeftovers);
         if (b.runScheduler) {
             runner = new ScheduleRunner(schedules, b.clock, b.schedulerExecutor);
             slot.onIdle(runner::wake);

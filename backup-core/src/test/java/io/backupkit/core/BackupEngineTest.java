@@ -95,7 +95,8 @@ final class BackupEngineTest {
             assertThat(backup.createdOn()).isEqualTo(EngineFixture.CLOCK.instant().getEpochSecond());
             assertThat(backup.sid()).isNull();
             assertThat(backup.contents().modules()).extracting(ModuleSelection::module).containsExactly("alpha", "beta");
-            assertThat(filerFiles()).containsExactly(backup.id() + ".json", backup.id() + compression.suffix());
+            assertThat(filerFiles()).containsExactly(backup.id() + ".json", backup.id() + ".manifest.json",
+                    backup.id() + compression.suffix());
             assertThat(backup.size()).isEqualTo(Files.size(filer.resolve(backup.id() + compression.suffix())));
             assertThat(engine.backups(server).completed()).containsExactly(backup);
         }

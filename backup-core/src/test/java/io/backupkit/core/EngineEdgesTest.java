@@ -4,6 +4,8 @@ import static io.backupkit.core.EngineFixture.localServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backupkit.api.BackupException;
 import io.backupkit.api.CompletedBackup;
 import io.backupkit.api.ContentInfo;
@@ -61,7 +63,9 @@ final class EngineEdgesTest {
             long server = engine.createServer(localServer(dir.resolve("filer"))).id();
             CompletedBackup backup = engine.backup(server, "b", "", ContentInfo.everything());
             Path record = dir.resolve("filer").resolve(backup.id() + ".json");
-            Files.writeString(record, Files.readString(record).replaceAll(",\"sha256\":\"[0-9a-f]{64}\"", ""));
+            ObjectNode json = (ObjectNode) new ObjectMapper().readTree(record.toFile());
+            json.remove("sha256");
+            Files.writeString(record, json.toString());
 
             BackupException e = catchThrowableOfType(BackupException.class,
                     () -> engine.restore(server, backup.id(), null));

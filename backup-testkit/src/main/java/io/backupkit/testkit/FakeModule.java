@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -27,7 +28,8 @@ import java.util.stream.Stream;
 /**
  * A hand-written module for engine tests: its live data is the flat files of one directory; names
  * starting with {@code config} are configuration. It can fail on purpose at each phase and run a hook
- * after each entry it writes.
+ * after each entry it writes, and at each step of a restore; a crash at any of those steps is recovered
+ * by {@link #recover}.
  */
 public final class FakeModule implements BackupModule {
     private final String name;
@@ -37,6 +39,7 @@ public final class FakeModule implements BackupModule {
     private boolean failCommit;
     private int failBackups;
     private Consumer<String> afterEntry = entry -> { };
+    private Consumer<String> step = name -> { };
 
     public FakeModule(String name, Path live) {
         this.name = name;
@@ -140,42 +143,95 @@ public final class FakeModule implements BackupModule {
         if (failPrepare) {
             throw new IOException("prepare failed on purpose");
         }
-        Path stage = live.resolveSibling(live.getFileName() + ".stage");
+        String id = context.restoreId();
+        Path stage = stage(id);
         try {
             stage(context, entries, stage);
         } catch (IOException | RuntimeException e) {
             delete(stage); // an aborted or failed prepare leaves nothing behind
             throw e;
         }
-        Path previous = live.resolveSibling(live.getFileName() + ".previous");
+        step.accept("prepared");
+        Map<String, String> journal = Map.of("had_live", String.valueOf(Files.exists(live)));
         return new RestoreStage() {
-            private boolean committed;
-
             @Override
             public void commit() throws IOException {
                 if (failCommit) {
                     throw new IOException("commit failed on purpose");
                 }
-                Files.move(live, previous);
-                Files.move(stage, live);
-                committed = true;
+                if (Files.exists(stage)) {
+                    if (Files.exists(live)) {
+                        Files.move(live, previous(id));
+                        step.accept("moved-live");
+                    }
+                    Files.move(stage, live);
+                }
+                step.accept("committed");
             }
 
             @Override
             public void rollback() throws IOException {
-                if (committed) {
-                    delete(live);
-                    Files.move(previous, live);
-                    committed = false;
-                }
-                delete(stage);
+                recover(id, journal, false);
             }
 
             @Override
             public void finish() throws IOException {
-                delete(previous);
+                delete(previous(id));
+                step.accept("finished");
+            }
+
+            @Override
+            public Map<String, String> journal() {
+                return journal;
             }
         };
+    }
+
+    private Path stage(String restoreId) {
+        return live.resolveSibling(live.getFileName() + ".stage-" + restoreId);
+    }
+
+    private Path previous(String restoreId) {
+        return live.resolveSibling(live.getFileName() + ".previous-" + restoreId);
+    }
+
+    /**
+     * Brings the live directory to one side from wherever a crash stopped prepare, commit, rollback or
+     * finish: commit moves the live directory to {@code .previous-<id>} and the stage
+     * ({@code .stage-<id>}) in its place.
+     */
+    @Override
+    public void recover(String restoreId, Map<String, String> journal, boolean forward) throws IOException {
+        Path stage = stage(restoreId);
+        Path previous = previous(restoreId);
+        if (forward) {
+            if (Files.exists(stage)) {
+                if (Files.exists(live)) {
+                    if (Files.exists(previous)) {
+                        delete(live); // what a rollback had half deleted: the previous data is kept
+                    } else {
+                        Files.move(live, previous);
+                    }
+                }
+                Files.move(stage, live);
+            }
+            delete(previous);
+            return;
+        }
+        if (Files.exists(previous)) {
+            delete(live); // the new data, or what is left of it
+            step.accept("rolled-back-live");
+            Files.move(previous, live);
+        } else if (!Files.exists(stage) && "false".equals(journal.get("had_live"))) {
+            delete(live); // committed over nothing: there was no live data before
+        }
+        delete(stage);
+    }
+
+    /** Runs at each step of a restore: prepared, moved-live, committed, rolled-back-live, finished. */
+    public FakeModule onStep(Consumer<String> hook) {
+        step = hook;
+        return this;
     }
 
     private void stage(RestoreContext context, EntrySource entries, Path stage) throws IOException {

@@ -12,10 +12,13 @@ import io.backupkit.spi.Cancellation;
 import io.backupkit.spi.Entry;
 import io.backupkit.spi.EntryNames;
 import io.backupkit.spi.EntrySource;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -40,7 +43,8 @@ import java.util.regex.Pattern;
  */
 public final class ArchiveReader implements AutoCloseable {
     private static final Pattern MODULE = Pattern.compile("[A-Za-z0-9]+");
-    private static final int MAX_JSON = 64 << 20;
+    /** The largest header accepted: it holds one record and its content_info. */
+    private static final int MAX_HEADER = 1 << 20;
 
     /** Limits on what one archive may hold. */
     public record Limits(long maxEntries, long maxBytes) {
@@ -72,6 +76,25 @@ public final class ArchiveReader implements AutoCloseable {
     private long entryCount;
     private long totalBytes;
     private ArchiveHeader header;
+    /** The manifest stored beside the archive, read in step with the entries; null when not given. */
+    private Manifest.Reader expected;
+    private ManifestCopy expectedCopy;
+    /** Where to copy the archive's own manifest as it is verified; null for nowhere. */
+    private Path manifestCapture;
+    private String manifestSha256;
+    /** The content of the current tar entry. */
+    private final InputStream content = new InputStream() {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return readContent(b, off, len);
+        }
+    };
 
     public ArchiveReader(InputStream source, Limits limits, Cancellation cancellation) throws IOException {
         this(source, limits, cancellation, null, fetched -> {
@@ -114,6 +137,30 @@ public final class ArchiveReader implements AutoCloseable {
             }
         };
         this.tar = new Tar.Input(decoded);
+    }
+
+    /**
+     * Checks every entry against {@code copy}, the archive's manifest as stored beside it, before a module
+     * sees the entry: an entry that is not listed where it stands, of another type or of another size is
+     * refused before its first byte is read; and at {@link #finish()} the archive's own manifest must be
+     * these bytes. Call it before {@link #header()}.
+     */
+    public void expect(ManifestCopy copy) throws IOException {
+        expectedCopy = copy;
+        expected = new Manifest.Reader(new BufferedInputStream(Files.newInputStream(copy.file()), 1 << 16));
+    }
+
+    /** Copies the archive's own manifest to {@code file} as {@link #finish()} verifies it (for an import). */
+    public void copyManifestTo(Path file) {
+        manifestCapture = file;
+    }
+
+    /** The SHA-256 of the archive's own manifest, in hex; after {@link #finish()}. */
+    public String manifestSha256() {
+        if (manifestSha256 == null) {
+            throw new IllegalStateException("archive not finished");
+        }
+        return manifestSha256;
     }
 
     /** Reads and returns the header, which must be the first entry. */
@@ -163,6 +210,16 @@ public final class ArchiveReader implements AutoCloseable {
             throw integrity("Module '" + module + "' appears in more than one part of the archive");
         }
         moduleOrder.add(module);
+        if (expected != null) {
+            String listed = expected.nextModule();
+            while (listed != null && !listed.equals(module)) {
+                refuseListedEntries(listed, "is in the manifest but not in the archive");
+                listed = expected.nextModule();
+            }
+            if (listed == null) {
+                throw integrity("Module '" + module + "' is in the archive but not in the manifest");
+            }
+        }
         hashes.after(() -> spool(() -> seen.module(module)));
         currentModule = module;
         source = new Source(module);
@@ -185,23 +242,30 @@ public final class ArchiveReader implements AutoCloseable {
         while (currentModule != null || peekIsModule()) {
             nextModule();
         }
+        if (expected != null) {
+            for (String listed = expected.nextModule(); listed != null; listed = expected.nextModule()) {
+                refuseListedEntries(listed, "is in the manifest but not in the archive");
+            }
+        }
         Tar.Header manifestEntry = next();
         if (manifestEntry == null || !manifestEntry.name().equals(ArchiveWriter.MANIFEST)) {
             throw integrity("The archive ends without its '" + ArchiveWriter.MANIFEST + "'");
         }
         checkHeaderChecksum(manifestEntry);
-        verify(new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                return readContent(b, off, len);
-            }
-        });
+        MessageDigest manifestDigest = Digests.sha256();
+        try (OutputStream capture = manifestCapture == null ? OutputStream.nullOutputStream()
+                : new BufferedOutputStream(Files.newOutputStream(manifestCapture), 1 << 16)) {
+            TappedInput manifest = new TappedInput(content, (b, off, len) -> {
+                manifestDigest.update(b, off, len);
+                capture.write(b, off, len);
+            });
+            verify(manifest);
+            manifest.drain();
+        }
+        manifestSha256 = Digests.hex(manifestDigest);
+        if (expectedCopy != null && !manifestSha256.equals(expectedCopy.sha256())) {
+            throw integrity("The archive's '" + ArchiveWriter.MANIFEST + "' differs from the copy stored beside it");
+        }
         if (nextTarEntry() != null) {
             throw integrity("The archive has entries after its '" + ArchiveWriter.MANIFEST + "'");
         }
@@ -276,6 +340,36 @@ public final class ArchiveReader implements AutoCloseable {
             if (extra != null) {
                 throw integrity("Entry '" + extra.name() + "' of module '" + module + "' is not in the manifest");
             }
+        }
+    }
+
+    /** Refuses the archive when the manifest lists an entry of {@code module} that the archive lacks. */
+    private void refuseListedEntries(String module, String what) throws IOException {
+        Manifest.Entry missing = expected.nextEntry();
+        if (missing != null) {
+            throw integrity("Entry '" + missing.name() + "' of module '" + module + "' is in the manifest but missing"
+                    + " from the archive");
+        }
+    }
+
+    /** Checks an entry against the manifest stored beside the archive, before its first byte is read. */
+    private void checkListed(String module, Entry entry) throws IOException {
+        Manifest.Entry listed = expected.nextEntry();
+        String what = "Entry '" + entry.name() + "' of module '" + module + "'";
+        if (listed == null) {
+            throw integrity(what + " is not in the manifest");
+        }
+        if (!listed.name().equals(entry.name())) {
+            throw integrity(what + " is not in the manifest where it stands (the manifest lists '" + listed.name()
+                    + "' there)");
+        }
+        if (listed.directory() != entry.directory()) {
+            throw integrity(what + " has another type than the manifest says");
+        }
+        if (!entry.directory() && listed.size() != entry.size()) {
+            throw integrity(what + " is " + (entry.size() > listed.size() ? "larger" : "smaller")
+                    + " than the manifest says (" + entry.size() + (entry.size() > listed.size() ? " > " : " < ")
+                    + listed.size() + ")");
         }
     }
 
@@ -382,18 +476,14 @@ public final class ArchiveReader implements AutoCloseable {
         }
     }
 
+    /** Reads a small JSON entry; the buffer grows with what is read, never to what a header declares. */
     private JsonNode readJson(Tar.Header entry) throws IOException {
-        if (entry.size() > MAX_JSON) {
-            throw integrity("'" + entry.name() + "' is larger than " + MAX_JSON + " bytes");
+        if (entry.size() > MAX_HEADER) {
+            throw integrity("'" + entry.name() + "' is larger than " + MAX_HEADER + " bytes");
         }
-        byte[] bytes = new byte[(int) entry.size()];
-        int at = 0;
-        while (at < bytes.length) {
-            int n = readContent(bytes, at, bytes.length - at);
-            if (n < 0) {
-                throw integrity("The archive ends inside '" + entry.name() + "'");
-            }
-            at += n;
+        byte[] bytes = content.readNBytes((int) entry.size());
+        if (bytes.length < entry.size()) {
+            throw integrity("The archive ends inside '" + entry.name() + "'");
         }
         try {
             return json.readTree(bytes);
@@ -442,6 +532,7 @@ public final class ArchiveReader implements AutoCloseable {
         private final NameSet names;
         private final EntryNames.Resolver resolver = new EntryNames.Resolver();
         private Content current;
+        private boolean ended;
 
         Source(String module) {
             this.module = module;
@@ -455,10 +546,17 @@ public final class ArchiveReader implements AutoCloseable {
             Tar.Header next = peek();
             if (next == null || next.name().equals(ArchiveWriter.MANIFEST)
                     || !next.name().startsWith(ArchiveWriter.MODULES + module + "/")) {
+                if (expected != null && !ended) {
+                    ended = true;
+                    refuseListedEntries(module, "is in the manifest but missing from the archive");
+                }
                 return null;
             }
             pending = null;
             Entry entry = check(next, module, names);
+            if (expected != null) {
+                checkListed(module, entry);
+            }
             current = new Content(entry);
             hashes.hashing(entry.directory() ? null : current.digest);
             return entry;

@@ -53,6 +53,7 @@ public final class ArchiveWriter implements AutoCloseable {
     private boolean moduleOpen;
     private final byte[] buffer = new byte[BUFFER];
     private boolean finished;
+    private ManifestCopy manifestCopy;
 
     public ArchiveWriter(OutputStream target, Compression compression, Cancellation cancellation, Progress progress)
             throws IOException {
@@ -117,19 +118,33 @@ public final class ArchiveWriter implements AutoCloseable {
         endModule();
         async.flush(); // every entry hashed and in the manifest
         manifest.finish();
-        tar.putEntry(MANIFEST, Tar.REGULAR, Files.size(manifestFile), 0644, Instant.EPOCH);
+        long manifestSize = Files.size(manifestFile);
+        MessageDigest manifestDigest = Digests.sha256();
+        tar.putEntry(MANIFEST, Tar.REGULAR, manifestSize, 0644, Instant.EPOCH);
         try (InputStream in = Files.newInputStream(manifestFile)) {
             int n;
             while ((n = in.read(buffer)) > 0) {
                 tar.write(buffer, 0, n);
+                manifestDigest.update(buffer, 0, n);
             }
         }
         tar.closeEntry();
         tar.finish();
         async.close();
         archiveSha256 = HexFormat.of().formatHex(archiveDigest.digest());
+        manifestCopy = new ManifestCopy(manifestFile, manifestSize, Digests.hex(manifestDigest));
         finished = true;
-        Files.deleteIfExists(manifestFile);
+    }
+
+    /**
+     * The archive's manifest as a file, its size and SHA-256, for a copy stored beside the archive; only
+     * after {@link #finish()}, until {@link #close()} deletes the file.
+     */
+    public ManifestCopy manifestCopy() {
+        if (manifestCopy == null) {
+            throw new IllegalStateException("archive not finished");
+        }
+        return manifestCopy;
     }
 
     /** Bytes written to the target so far. */
@@ -147,17 +162,19 @@ public final class ArchiveWriter implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (!finished) {
-            finished = true;
+        if (finished) {
+            Files.deleteIfExists(manifestFile);
+            return;
+        }
+        finished = true;
+        try {
+            async.close(); // stops the writer thread, which writes the manifest
+        } finally {
+            archiveDigest.stop();
             try {
-                async.close(); // stops the writer thread, which writes the manifest
+                manifest.close();
             } finally {
-                archiveDigest.stop();
-                try {
-                    manifest.close();
-                } finally {
-                    Files.deleteIfExists(manifestFile);
-                }
+                Files.deleteIfExists(manifestFile);
             }
         }
     }

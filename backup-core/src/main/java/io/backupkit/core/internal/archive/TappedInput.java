@@ -3,6 +3,7 @@ package io.backupkit.core.internal.archive;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 
 /**
  * A stream that hands every byte read to a {@link Tap} (a digest, a copy to another stream) and counts
@@ -53,6 +54,18 @@ public final class TappedInput extends FilterInputStream {
     @Override
     public boolean markSupported() {
         return false;
+    }
+
+    /** Copies at most {@code max} bytes to {@code out}; returns how many it copied. */
+    public long copyTo(OutputStream out, long max) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long copied = 0;
+        int n;
+        while (copied < max && (n = read(buffer, 0, (int) Math.min(buffer.length, max - copied))) >= 0) {
+            out.write(buffer, 0, n);
+            copied += n;
+        }
+        return copied;
     }
 
     /** Reads to the end: what follows (a compressed stream's tail) is tapped too. */

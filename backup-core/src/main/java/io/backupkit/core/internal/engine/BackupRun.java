@@ -13,15 +13,20 @@ import io.backupkit.api.Status;
 import io.backupkit.core.Compression;
 import io.backupkit.core.internal.archive.ArchiveHeader;
 import io.backupkit.core.internal.archive.ArchiveWriter;
+import io.backupkit.core.internal.archive.ManifestCopy;
 import io.backupkit.core.internal.engine.Selections.Selected;
+import io.backupkit.core.internal.engine.Sidecar.ManifestRef;
 import io.backupkit.core.internal.failure.Failures;
 import io.backupkit.core.internal.state.EngineState;
+import io.backupkit.core.internal.state.State.Running;
 import io.backupkit.spi.BackupContext;
 import io.backupkit.spi.ObjectUpload;
 import io.backupkit.spi.Transport;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,6 +43,7 @@ public final class BackupRun {
     private static final Logger LOG = LoggerFactory.getLogger(BackupRun.class);
 
     private final ServerRecords servers;
+    private final Leftovers leftovers;
     private final Slot slot;
     private final Plugins plugins;
     private final Selections selections;
@@ -48,6 +54,7 @@ public final class BackupRun {
 
     public BackupRun(ServerRecords servers, Slot slot, Plugins plugins, EngineState state, Identity identity,
             Compression compression, Clock clock) {
+        this.leftovers = new Leftovers(state, servers);
         this.servers = servers;
         this.slot = slot;
         this.plugins = plugins;
@@ -72,7 +79,9 @@ public final class BackupRun {
         String id = UUID.randomUUID().toString();
         OperationInfo info = new OperationInfo(clock.instant().getEpochSecond(), Status.STARTED, "Backup started",
                 new BackupStatus(name, server.name(), id, sid, properties));
-        RunningOperation operation = slot.begin(info, serverId, id);
+        // the journal names every object the backup writes, so that what a crash leaves can be removed
+        RunningOperation operation = slot.begin(new Running(info, serverId, id, List.of(Sidecar.name(id),
+                id + compression.suffix(), Sidecar.manifestName(id)), null));
         ContentInfo captured = Selections.captured(contents, selected);
         operation.details(new OperationDetailsBackup(captured, new BackupSize(0, List.of())), null);
         Run run = new Run(operation, server, name, desc, sid, contents.configOnly(), captured, selected);
@@ -90,6 +99,7 @@ public final class BackupRun {
         private final ContentInfo captured;
         private final List<Selected> selected;
         private final List<Map<String, Object>> results = new ArrayList<>();
+        private final BackupWarnings warnings;
         /** The module whose code runs now, for blame; null in the engine's own code. */
         private Selected inModule;
         private String phase;
@@ -104,6 +114,7 @@ public final class BackupRun {
             this.configOnly = configOnly;
             this.captured = captured;
             this.selected = selected;
+            this.warnings = new BackupWarnings(operation);
         }
 
         CompletedBackup run() {
@@ -116,10 +127,11 @@ public final class BackupRun {
                 CompletedBackup record = new CompletedBackup(id, name, desc, server.id(), Status.STARTED,
                         identity.hostname(), identity.swVersion(), identity.model(), identity.serial(),
                         operation.info().startTime(), captured, 0, sid);
-                sidecar = new Sidecar(record, id + compression.suffix(), null, state.systemId());
+                sidecar = Sidecar.started(record, id + compression.suffix(), state.systemId());
                 sidecar.write(transport, false);
                 long size;
                 String sha256;
+                ManifestRef manifest;
                 try (ObjectUpload upload = transport.create(sidecar.archive(), false);
                         ArchiveWriter writer = new ArchiveWriter(upload.stream(), compression, operation,
                                 (module, entry, bytes) -> operation.advance(module, bytes, 0, module + ": " + entry),
@@ -144,10 +156,11 @@ public final class BackupRun {
                     upload.commit();
                     size = writer.size();
                     sha256 = writer.sha256();
+                    manifest = storeManifest(transport, id, writer.manifestCopy());
                 }
                 CompletedBackup completed = record.withStatus(Status.COMPLETED, size);
-                sidecar.with(completed, sha256).write(transport, true);
-                slot.end(operation, new Ended.Completed("Backup completed"), Map.of("modules", results));
+                sidecar.completed(completed, sha256, manifest, warnings.kept()).write(transport, true);
+                slot.end(operation, new Ended.Completed("Backup completed"), properties());
                 LOG.info("Backup '{}' ({}) to server '{}' completed: {} bytes", name, id, server.name(), size);
                 return Catalogue.onServer(completed, server.id());
             } catch (Throwable e) {
@@ -156,7 +169,8 @@ public final class BackupRun {
                 if (sidecar != null) {
                     markEnded(transport, sidecar, ended);
                 }
-                slot.end(operation, ended, Map.of("modules", results));
+                removeLeftovers(transport, List.of(id + compression.suffix(), Sidecar.manifestName(id)));
+                slot.end(operation, ended, properties());
                 LOG.warn("Backup '{}' ({}) to server '{}' {}: {}", name, id, server.name(), ended.status().wire(),
                         ended.message());
                 throw failure;
@@ -193,12 +207,33 @@ public final class BackupRun {
         }
 
         private BackupContext context(Selected s) {
-            return new BackupContext(configOnly, s.options(), operation, clock);
+            return new BackupContext(configOnly, s.options(), operation, clock, warnings.of(s.name()));
+        }
+
+        /** The extra properties of the backup's info: each module's result, and the warnings if any. */
+        private Map<String, Object> properties() {
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("modules", results);
+            warnings.addTo(properties);
+            return properties;
+        }
+
+        /** Removes what the failed backup uploaded; remembered for later when the connection is what failed. */
+        private void removeLeftovers(Transport transport, List<String> objects) {
+            if (transport != null) {
+                try {
+                    Leftovers.remove(transport, objects);
+                    return;
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("Cannot remove the leftovers of backup '{}' now: {}", operation.backupId(), e.toString());
+                }
+            }
+            leftovers.remember(server.id(), objects);
         }
 
         /** Rewrites the record as failed or aborted; on a new connection when the old one is what failed. */
         private void markEnded(Transport transport, Sidecar sidecar, Ended ended) {
-            Sidecar marked = sidecar.with(sidecar.backup().withStatus(ended.status(), 0), null);
+            Sidecar marked = sidecar.with(sidecar.backup().withStatus(ended.status(), 0));
             try {
                 marked.write(transport, true);
             } catch (IOException | RuntimeException first) {
@@ -215,6 +250,20 @@ public final class BackupRun {
         void cancel(BackupException reason) {
             slot.end(operation, Ended.of(reason, "Backup aborted"), Map.of());
         }
+    }
+
+    /**
+     * Stores the copy of the archive's manifest beside it, so that a restore knows every entry before the
+     * entries stream.
+     */
+    private static ManifestRef storeManifest(Transport transport, String backupId, ManifestCopy copy)
+            throws IOException {
+        String name = Sidecar.manifestName(backupId);
+        try (ObjectUpload upload = transport.create(name, false)) {
+            Files.copy(copy.file(), upload.stream());
+            upload.commit();
+        }
+        return new ManifestRef(name, copy.size(), copy.sha256());
     }
 
     private static long kilobytes(long bytes) {

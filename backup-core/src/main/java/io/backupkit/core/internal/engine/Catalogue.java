@@ -14,9 +14,9 @@ import io.backupkit.core.internal.archive.Codecs;
 import io.backupkit.core.internal.archive.TappedInput;
 import io.backupkit.core.internal.failure.Blame;
 import io.backupkit.core.internal.failure.Failures;
+import io.backupkit.core.internal.engine.Sidecar.ManifestRef;
 import io.backupkit.core.internal.failure.Party;
 import io.backupkit.core.internal.state.EngineState;
-import io.backupkit.core.internal.state.State.Running;
 import io.backupkit.spi.Cancellation;
 import io.backupkit.spi.EntryNames;
 import io.backupkit.spi.ObjectUpload;
@@ -27,7 +27,9 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -147,8 +149,9 @@ public final class Catalogue {
         }
         try (Transport transport = servers.open(server)) {
             Sidecar sidecar = sidecar(transport, server, backupId);
-            transport.delete(sidecar.archive());
-            transport.delete(Sidecar.name(backupId));
+            Leftovers.remove(transport, List.of(sidecar.archive(), Sidecar.manifestName(backupId)));
+            transport.delete(Sidecar.name(backupId)); // the record last: a backup is listed until it is gone
+            transport.removeTemporaries(Sidecar.name(backupId));
             LOG.info("Deleted backup '{}' from server '{}'", backupId, server.name());
         } catch (IOException | RuntimeException e) {
             throw Failures.classify(e);
@@ -194,16 +197,21 @@ public final class Catalogue {
             String objectName = "import-" + UUID.randomUUID() + Codecs.detect(in).suffix();
             CompletedBackup imported;
             String sha256;
+            ManifestRef manifest = null;
+            Path manifestFile = Files.createTempFile(state.store().spoolDirectory(), "backupkit-import-", ".json");
             try (ObjectUpload upload = transport.create(objectName, false)) {
                 OutputStream target = upload.stream();
                 TappedInput tee = new TappedInput(in, target::write); // to the server as it is verified
                 try (ArchiveReader reader = new ArchiveReader(tee, ArchiveReader.Limits.DEFAULT, Cancellation.never(),
                         state.store().spoolDirectory(), fetched -> { })) {
+                    reader.copyManifestTo(manifestFile);
                     ArchiveHeader header = reader.header();
                     while (reader.nextModule() != null) {
                         // nextModule reads each section through its checks
                     }
                     sha256 = reader.finish();
+                    manifest = new ManifestRef(Sidecar.manifestName(header.backup().id()), Files.size(manifestFile),
+                            reader.manifestSha256());
                     CompletedBackup recorded = header.backup();
                     imported = new CompletedBackup(recorded.id(), recorded.name(), recorded.desc(), serverId,
                             Status.COMPLETED, recorded.hostname(), recorded.swVersion(), recorded.model(),
@@ -214,8 +222,17 @@ public final class Catalogue {
                             + "' exists on server '" + server.name() + "' already");
                 }
                 upload.commit();
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(manifestFile);
+                throw e;
             }
-            new Sidecar(imported, objectName, sha256, "imported").write(transport, false);
+            try (ObjectUpload upload = transport.create(manifest.object(), true)) {
+                Files.copy(manifestFile, upload.stream());
+                upload.commit();
+            } finally {
+                Files.deleteIfExists(manifestFile);
+            }
+            new Sidecar(imported, objectName, sha256, "imported", manifest, List.of()).write(transport, false);
             LOG.info("Imported backup '{}' ({} bytes) to server '{}'", imported.id(), imported.size(), server.name());
             return imported;
         } catch (IOException | RuntimeException e) {
@@ -234,27 +251,11 @@ public final class Catalogue {
         }
     }
 
-    /** Marks the record of the backup a crash interrupted failed, if it can now. */
-    public void recover(Running stale) {
-        if (stale == null || stale.backupId() == null || stale.serverId() == null) {
-            return;
-        }
-        try {
-            Server server = servers.get(stale.serverId());
-            try (Transport transport = servers.open(server)) {
-                markInterrupted(transport, Sidecar.read(transport, Sidecar.name(stale.backupId())));
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Cannot mark the interrupted backup '{}' failed on its server now ({}); a later listing will",
-                    stale.backupId(), e.getMessage());
-        }
-    }
-
     private static Sidecar markInterrupted(Transport transport, Sidecar sidecar) throws IOException {
         if (sidecar.backup().status() != Status.STARTED) {
             return sidecar;
         }
-        Sidecar failed = sidecar.with(sidecar.backup().withStatus(Status.FAILED, 0), null);
+        Sidecar failed = sidecar.with(sidecar.backup().withStatus(Status.FAILED, 0));
         failed.write(transport, true);
         return failed;
     }

@@ -11,23 +11,36 @@ import io.backupkit.api.Server;
 import io.backupkit.api.Status;
 import io.backupkit.core.internal.archive.ArchiveHeader;
 import io.backupkit.core.internal.archive.ArchiveReader;
+import io.backupkit.core.internal.archive.Digests;
+import io.backupkit.core.internal.archive.ManifestCopy;
+import io.backupkit.core.internal.archive.TappedInput;
 import io.backupkit.core.internal.engine.Selections.Selected;
+import io.backupkit.core.internal.engine.Sidecar.ManifestRef;
 import io.backupkit.core.internal.failure.Failures;
 import io.backupkit.core.internal.state.EngineState;
+import io.backupkit.core.internal.state.State.ModuleJournal;
+import io.backupkit.core.internal.state.State.Phase;
+import io.backupkit.core.internal.state.State.RestoreJournal;
+import io.backupkit.core.internal.state.State.Running;
 import io.backupkit.spi.Entry;
 import io.backupkit.spi.EntryNames;
 import io.backupkit.spi.EntrySource;
 import io.backupkit.spi.RestoreContext;
 import io.backupkit.spi.RestoreStage;
 import io.backupkit.spi.Transport;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +83,10 @@ public final class RestoreRun {
             List<Selected> selected = selections.forRestore(backup, request);
             OperationInfo info = new OperationInfo(clock.instant().getEpochSecond(), Status.STARTED,
                     "Restore started", new RestoreStatus(server.name(), backupId, Map.of()));
-            RunningOperation operation = slot.begin(info, serverId, null);
+            // the journal names the restore's id before any module stages: what a crash leaves can be found
+            RestoreJournal journal = new RestoreJournal(UUID.randomUUID().toString(), Phase.PREPARING,
+                    selected.stream().map(s -> new ModuleJournal(s.name(), Map.of())).toList());
+            RunningOperation operation = slot.begin(new Running(info, serverId, null, List.of(), journal));
             operation.details(null, new OperationDetailsRestore(backup.size()));
             boolean configOnly = backup.contents().configOnly() || request != null && request.configOnly();
             Run run = new Run(operation, server, transport, sidecar, selected, configOnly);
@@ -111,14 +127,21 @@ public final class RestoreRun {
         OperationInfo run() {
             try (transport) {
                 operation.total(sidecar.backup().size());
-                stageAndVerify();
+                ManifestCopy manifest = fetchManifest();
+                try {
+                    stageAndVerify(manifest);
+                } finally {
+                    Files.deleteIfExists(manifest.file());
+                }
                 operation.throwIfCancelled();
+                journal(Phase.COMMITTING); // from here on a crash is finished forward at the next start
                 for (Staged staged : stages) {
                     operation.message(staged.name(), "Committing module '" + staged.name() + "'");
                     enter(staged.name(), "commit");
                     staged.stage().commit();
                     leave();
                 }
+                journal(Phase.FINISHING);
                 for (Staged staged : stages) {
                     results.add(Selections.result(staged.name(), "ok", null));
                     try {
@@ -133,6 +156,11 @@ public final class RestoreRun {
                 return operation.info();
             } catch (Throwable e) {
                 BackupException failure = Failures.classify(e, inModule, phase);
+                try {
+                    journal(Phase.ROLLING_BACK);
+                } catch (RuntimeException journalFailed) {
+                    failure.addSuppressed(journalFailed);
+                }
                 rollback();
                 Ended ended = Ended.of(failure, "Restore aborted");
                 slot.end(operation, ended, Map.of("modules", results));
@@ -142,13 +170,57 @@ public final class RestoreRun {
             }
         }
 
+        /** Writes where the restore stands, with every prepared stage's journal, before it goes on. */
+        private void journal(Phase next) {
+            RestoreJournal journal = slot.journal().restore();
+            List<ModuleJournal> modules = stages.isEmpty() ? journal.modules()
+                    : stages.stream().map(s -> new ModuleJournal(s.name(), s.stage().journal())).toList();
+            slot.journal(operation, slot.journal().with(journal.with(next, modules)));
+        }
+
+        private String restoreId() {
+            return slot.journal().restore().restoreId();
+        }
+
+        /**
+         * The copy of the archive's manifest stored beside it, fetched to a local file and checked against
+         * the record's checksum: every entry is checked against it before the entry streams.
+         */
+        private ManifestCopy fetchManifest() throws IOException {
+            ManifestRef ref = sidecar.manifest();
+            if (ref == null) {
+                throw new BackupException(ErrorCode.INTEGRITY, "Backup '" + backupId() + "' has no copy of its"
+                        + " manifest beside its archive, so its entries cannot be checked before they stream; it is"
+                        + " not restored");
+            }
+            Path file = Files.createTempFile(state.store().spoolDirectory(), "backupkit-manifest-", ".json");
+            try {
+                MessageDigest digest = Digests.sha256();
+                long copied;
+                try (InputStream in = transport.open(ref.object());
+                        OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                    copied = new TappedInput(in, digest::update).copyTo(out, ref.size() + 1);
+                }
+                if (copied != ref.size() || !Digests.hex(digest).equals(ref.sha256())) {
+                    throw new BackupException(ErrorCode.INTEGRITY, "The manifest copy of backup '" + backupId()
+                            + "' does not match its record: it was changed or damaged on the server");
+                }
+                return new ManifestCopy(file, ref.size(), ref.sha256());
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(file);
+                throw e;
+            }
+        }
+
         /** Every selected module stages its entries; then the whole archive is checked. */
-        private void stageAndVerify() throws IOException {
+        private void stageAndVerify(ManifestCopy manifest) throws IOException {
             Map<String, Selected> byName = new LinkedHashMap<>();
             selected.forEach(s -> byName.put(s.name(), s));
+            Map<String, Long> bytes = manifest.bytesPerModule();
             try (ArchiveReader reader = new ArchiveReader(transport.open(sidecar.archive()),
                     ArchiveReader.Limits.DEFAULT, operation, state.store().spoolDirectory(),
                     fetched -> operation.advance(null, fetched, 0, "Reading the archive"))) {
+                reader.expect(manifest);
                 ArchiveHeader header = reader.header();
                 if (!backupId().equals(header.backup().id())) {
                     throw new BackupException(ErrorCode.INTEGRITY, "The archive of backup '" + backupId()
@@ -169,11 +241,11 @@ public final class RestoreRun {
                 for (String module = reader.nextModule(); module != null; module = reader.nextModule()) {
                     Selected s = byName.remove(module);
                     if (s != null) {
-                        prepare(s, versions.get(module), reader.entries());
+                        prepare(s, versions.get(module), bytes.getOrDefault(module, 0L), reader.entries());
                     }
                 }
                 for (Selected s : byName.values()) {
-                    prepare(s, versions.get(s.name()), empty(s.name()));
+                    prepare(s, versions.get(s.name()), 0, empty(s.name()));
                 }
                 operation.message(null, "Verifying the archive");
                 String sha256 = reader.finish();
@@ -184,11 +256,11 @@ public final class RestoreRun {
             }
         }
 
-        private void prepare(Selected s, int version, EntrySource entries) throws IOException {
+        private void prepare(Selected s, int version, long bytes, EntrySource entries) throws IOException {
             operation.message(s.name(), "Preparing module '" + s.name() + "'");
             enter(s.name(), "prepare");
             RestoreStage stage = s.module().prepare(new RestoreContext(configOnly, s.options(), version, operation,
-                    clock), entries);
+                    clock, restoreId(), bytes), entries);
             if (stage == null) {
                 throw new IllegalStateException("prepare returned no stage");
             }
@@ -217,7 +289,7 @@ public final class RestoreRun {
             }
         }
 
-        /** Ends the restore before it ran. */
+        /** Ends the restore before it ran (nothing was staged). */
         void cancel(BackupException reason) {
             Catalogue.closeQuietly(transport);
             slot.end(operation, Ended.of(reason, "Restore aborted"), Map.of());

@@ -135,6 +135,7 @@ public final class ServerRecords {
             Server server = get(id);
             users.forEach(user -> user.checkNotUsing(server));
             state.data().servers.removeIf(s -> s.id() == id);
+            state.data().cleanups.removeIf(c -> c.serverId() == id); // its leftovers go with it
             hostKeys.forget(id);
             state.save();
             try {

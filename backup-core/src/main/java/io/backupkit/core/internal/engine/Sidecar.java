@@ -3,6 +3,7 @@ package io.backupkit.core.internal.engine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backupkit.api.BackupException;
 import io.backupkit.api.CompletedBackup;
@@ -13,27 +14,67 @@ import io.backupkit.spi.ObjectUpload;
 import io.backupkit.spi.Transport;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * The {@code <id>.json} beside each archive on a filer: the completed_backup record, the archive's
- * name and SHA-256, and the system that wrote it. The filer is the truth about what backups exist.
+ * name and SHA-256, the copy of its manifest ({@code <id>.manifest.json}: what a restore checks every
+ * entry against before the entry streams), the warnings of the backup, and the system that wrote it.
+ * The filer is the truth about what backups exist.
  *
  * @param backup the record
  * @param archive the archive's object name
  * @param sha256 the archive's SHA-256 (hex); null until the backup completed
  * @param systemId the system id of the engine that wrote it
+ * @param manifest the copy of the archive's manifest; null until the backup completed
+ * @param warnings what the modules kept or skipped with a reservation; never null
  */
-record Sidecar(CompletedBackup backup, String archive, String sha256, String systemId) {
+record Sidecar(CompletedBackup backup, String archive, String sha256, String systemId, ManifestRef manifest,
+        List<Warning> warnings) {
     public static final String SUFFIX = ".json";
+    /** The suffix of a manifest copy's object name. */
+    public static final String MANIFEST_SUFFIX = ".manifest.json";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BYTES = 1 << 20;
+    /** At most this many warnings are kept in a record (the operation's info says how many there were). */
+    static final int MAX_WARNINGS = 1000;
     /** An archive's object name: a plain name ending in .tar, .tar.gz or .tar.zst. */
     private static final Pattern ARCHIVE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*\\.tar(\\.gz|\\.zst)?");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    /**
+     * The copy of an archive's manifest stored beside it.
+     *
+     * @param object its object name
+     * @param size its size in bytes
+     * @param sha256 the SHA-256 of its bytes, which are the archive's own manifest's bytes
+     */
+    record ManifestRef(String object, long size, String sha256) {
+    }
+
+    /** What a module kept or skipped with a reservation. */
+    record Warning(String module, String subject, String reason) {
+    }
+
+    Sidecar {
+        warnings = List.copyOf(warnings);
+    }
+
+    /** A new backup's record, {@code started}. */
+    static Sidecar started(CompletedBackup backup, String archive, String systemId) {
+        return new Sidecar(backup, archive, null, systemId, null, List.of());
+    }
 
     /** The sidecar's object name for a backup id. */
     public static String name(String backupId) {
         return backupId + SUFFIX;
+    }
+
+    /** The manifest copy's object name for a backup id. */
+    static String manifestName(String backupId) {
+        return backupId + MANIFEST_SUFFIX;
     }
 
     /** Writes this sidecar; {@code replace} false for the first write, true to rewrite it. */
@@ -46,6 +87,15 @@ record Sidecar(CompletedBackup backup, String archive, String sha256, String sys
             node.put("sha256", sha256);
         }
         node.put("system_id", systemId);
+        if (manifest != null) {
+            node.putObject("manifest").put("object", manifest.object()).put("size", manifest.size())
+                    .put("sha256", manifest.sha256());
+        }
+        if (!warnings.isEmpty()) {
+            ArrayNode list = node.putArray("warnings");
+            warnings.forEach(w -> list.addObject().put("module", w.module()).put("subject", w.subject())
+                    .put("reason", w.reason()));
+        }
         try (ObjectUpload upload = transport.create(name(backup.id()), replace)) {
             upload.stream().write(JSON.writeValueAsBytes(node));
             upload.commit();
@@ -88,15 +138,40 @@ record Sidecar(CompletedBackup backup, String archive, String sha256, String sys
         if (!ARCHIVE_NAME.matcher(archive).matches()) {
             throw invalid(objectName, "it names the archive '" + archive + "'");
         }
+        ManifestRef manifest = null;
+        JsonNode ref = node.get("manifest");
+        if (ref != null) {
+            String object = ref.path("object").asText("");
+            long size = ref.path("size").asLong(-1);
+            String sha = ref.path("sha256").asText("");
+            if (!object.equals(manifestName(backup.id())) || size < 0 || !SHA256.matcher(sha).matches()) {
+                throw invalid(objectName, "its manifest reference is not valid");
+            }
+            manifest = new ManifestRef(object, size, sha);
+        }
+        List<Warning> warnings = new ArrayList<>();
+        for (JsonNode w : node.path("warnings")) {
+            if (warnings.size() < MAX_WARNINGS) {
+                warnings.add(new Warning(w.path("module").asText(""), w.path("subject").asText(""),
+                        w.path("reason").asText("")));
+            }
+        }
         return new Sidecar(backup, archive, node.hasNonNull("sha256") ? node.get("sha256").asText() : null,
-                node.path("system_id").asText(""));
+                node.path("system_id").asText(""), manifest, warnings);
     }
 
     private static BackupException invalid(String objectName, String why) {
         return new BackupException(ErrorCode.INTEGRITY, "The backup record '" + objectName + "' is damaged: " + why);
     }
 
-    public Sidecar with(CompletedBackup newBackup, String newSha256) {
-        return new Sidecar(newBackup, archive, newSha256, systemId);
+    /** This record with another status (and size). */
+    Sidecar with(CompletedBackup newBackup) {
+        return new Sidecar(newBackup, archive, sha256, systemId, manifest, warnings);
+    }
+
+    /** This record, completed: the archive's checksum, its manifest copy and the warnings. */
+    Sidecar completed(CompletedBackup newBackup, String newSha256, ManifestRef newManifest,
+            List<Warning> newWarnings) {
+        return new Sidecar(newBackup, archive, newSha256, systemId, newManifest, newWarnings);
     }
 }

@@ -69,43 +69,76 @@ public final class Slot implements ServerRecords.User {
     }
 
     /**
-     * Takes the operation that was running when the engine last stopped, if any, and records it as
-     * failed ("Interrupted: ...").
+     * Takes the journal of the operation that was running when the engine last stopped, if any; the
+     * caller recovers it and records how it ended with {@link #recordInterrupted}.
      */
     public Running takeInterrupted() {
-        Running stale;
+        synchronized (state.lock()) {
+            Running stale = state.data().running;
+            if (stale != null) {
+                LOG.warn("The {} started at {} was interrupted", stale.info().operationType().wire(),
+                        Instant.ofEpochSecond(stale.info().startTime()));
+            }
+            return stale;
+        }
+    }
+
+    /** Records how an interrupted operation ended, once recovered, and forgets its journal. */
+    void recordInterrupted(Running stale, Ended ended) {
+        OperationInfo done = stale.info().withStatus(ended.status(), ended.message());
         synchronized (state.lock()) {
             State data = state.data();
-            stale = data.running;
-            if (stale == null) {
-                return null;
-            }
-            OperationInfo failed = stale.info().withStatus(Status.FAILED, INTERRUPTED);
-            if (failed.operationType() == OperationType.BACKUP) {
-                data.latestBackup = failed;
+            if (done.operationType() == OperationType.BACKUP) {
+                data.latestBackup = done;
             } else {
-                data.latestRestore = failed;
+                data.latestRestore = done;
             }
             data.running = null;
             state.save();
         }
-        LOG.warn("The {} started at {} was interrupted; it is marked failed", stale.info().operationType().wire(),
-                Instant.ofEpochSecond(stale.info().startTime()));
-        return stale;
+        LOG.warn("The interrupted {} is marked {}: {}", done.operationType().wire(), ended.status().wire(),
+                ended.message());
     }
 
-    /** Takes the slot for a new operation, or fails with {@code BUSY}. */
-    RunningOperation begin(OperationInfo info, Long serverId, String backupId) {
+    /**
+     * Takes the slot for a new operation, or fails with {@code BUSY}; its journal is in the state before
+     * it changes anything.
+     */
+    RunningOperation begin(Running journal) {
         synchronized (state.lock()) {
             state.checkOpen();
             if (running != null) {
                 throw busy();
             }
-            RunningOperation operation = new RunningOperation(info, serverId, backupId, 0, listeners);
-            state.data().running = new Running(info, serverId, backupId);
+            RunningOperation operation = new RunningOperation(journal.info(), journal.serverId(), journal.backupId(), 0,
+                    listeners);
+            state.data().running = journal;
             state.save();
             running = operation;
             return operation;
+        }
+    }
+
+    /** Takes the slot for an operation that writes no objects and is no restore. */
+    RunningOperation begin(OperationInfo info, Long serverId, String backupId) {
+        return begin(new Running(info, serverId, backupId));
+    }
+
+    /** Writes where the running operation stands, durably, before it goes on. */
+    void journal(RunningOperation operation, Running journal) {
+        synchronized (state.lock()) {
+            if (running != operation) {
+                throw new IllegalStateException("the operation does not hold the slot");
+            }
+            state.data().running = journal;
+            state.save();
+        }
+    }
+
+    /** The journal of the running operation. */
+    Running journal() {
+        synchronized (state.lock()) {
+            return state.data().running;
         }
     }
 

@@ -27,11 +27,78 @@ public final class State {
     /** The last finished backup, restore; null before the first. */
     public OperationInfo latestBackup;
     public OperationInfo latestRestore;
-    /** The operation running now, so that a crash can be told at the next start; null when idle. */
+    /** The operation running now, so that a crash can be told and undone at the next start; null when idle. */
     public Running running;
+    /** Objects on servers that interrupted or failed backups left and that could not be removed yet. */
+    public final List<Cleanup> cleanups = new ArrayList<>();
 
-    /** An operation in progress: its info and where its backup goes. */
-    public record Running(OperationInfo info, Long serverId, String backupId) {
+    /**
+     * An operation in progress, written before it changes anything: the journal the next start recovers
+     * from when a crash stops it.
+     *
+     * @param info its info as it started
+     * @param serverId the server it uses; null for a factory reset
+     * @param backupId the backup it writes; null unless a backup
+     * @param objects the objects a backup writes on its server (record, archive, manifest copy); never null
+     * @param restore where a restore stands; null unless a restore
+     */
+    public record Running(OperationInfo info, Long serverId, String backupId, List<String> objects,
+            RestoreJournal restore) {
+        public Running {
+            objects = List.copyOf(objects);
+        }
+
+        /** A running operation that writes nothing on a server and is no restore. */
+        public Running(OperationInfo info, Long serverId, String backupId) {
+            this(info, serverId, backupId, List.of(), null);
+        }
+
+        public Running with(RestoreJournal newRestore) {
+            return new Running(info, serverId, backupId, objects, newRestore);
+        }
+    }
+
+    /** Where a restore stands: before any live change, committing, rolling back, or finishing. */
+    public enum Phase {
+        /** Modules stage their data; nothing live has changed. A crash here is rolled back. */
+        PREPARING,
+        /** Every stage is prepared and the archive verified: the restore goes forward. */
+        COMMITTING,
+        /** A commit failed: the restore goes back. */
+        ROLLING_BACK,
+        /** Every module committed: only the kept previous data is left to delete. */
+        FINISHING
+    }
+
+    /**
+     * A restore's journal.
+     *
+     * @param restoreId the id its modules name their temporaries with
+     * @param phase where it stands
+     * @param modules each module's journal ({@code RestoreStage.journal()}), once prepared
+     */
+    public record RestoreJournal(String restoreId, Phase phase, List<ModuleJournal> modules) {
+        public RestoreJournal {
+            modules = List.copyOf(modules);
+        }
+
+        public RestoreJournal with(Phase newPhase, List<ModuleJournal> newModules) {
+            return new RestoreJournal(restoreId, newPhase, newModules);
+        }
+    }
+
+    /** One module of a restore and what its stage needs to be recovered. */
+    public record ModuleJournal(String module, Map<String, String> journal) {
+        public ModuleJournal {
+            journal = Map.copyOf(journal);
+        }
+    }
+
+    /** Objects to remove from a server (with their temporaries) once it can be reached. */
+    public record Cleanup(long serverId, List<String> objects) {
+        public Cleanup {
+            objects = List.copyOf(objects);
+        }
     }
 
     /**

@@ -16,7 +16,11 @@ import io.backupkit.api.Server;
 import io.backupkit.core.internal.json.ModelTrees;
 import io.backupkit.core.internal.json.StrictObject;
 import io.backupkit.core.internal.json.StrictObject.Mismatch;
+import io.backupkit.core.internal.state.State.Cleanup;
+import io.backupkit.core.internal.state.State.ModuleJournal;
 import io.backupkit.core.internal.state.State.Pending;
+import io.backupkit.core.internal.state.State.Phase;
+import io.backupkit.core.internal.state.State.RestoreJournal;
 import io.backupkit.core.internal.state.State.Running;
 import io.backupkit.core.internal.state.State.ScheduleState;
 import java.io.IOException;
@@ -25,7 +29,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -37,6 +48,8 @@ import java.util.stream.Stream;
  */
 public final class StateStore {
     private static final int VERSION = 2;
+    private static final Pattern OBJECT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Pattern RESTORE_ID = Pattern.compile("[A-Za-z0-9-]+");
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final Path dir;
     private final Path file;
@@ -145,12 +158,74 @@ public final class StateStore {
             Long serverId = running.has("server_id")
                     ? serverId(state, "state.running.server_id", String.valueOf(running.number("server_id", true)))
                     : null;
-            state.running = new Running(running.model("info", OperationInfo.class, true), serverId,
-                    running.text("backup_id", false));
+            OperationInfo info = running.model("info", OperationInfo.class, true);
+            String backupId = running.text("backup_id", false);
+            List<String> objects = objectNames(running, "state.running");
+            RestoreJournal restore = restoreJournal(running.object("restore"));
+            if (restore != null && info.operationType() != OperationType.RESTORE) {
+                throw new Mismatch("state.running.restore: is only for a restore (got a " + info.operationType().wire()
+                        + ")");
+            }
+            state.running = new Running(info, serverId, backupId, objects, restore);
             running.done();
+        }
+        List<JsonNode> cleanups = root.array("cleanups", false);
+        for (int i = 0; i < cleanups.size(); i++) {
+            String at = "state.cleanups[" + i + "]";
+            StrictObject cleanup = new StrictObject(cleanups.get(i), at);
+            long serverId = serverId(state, at + ".server_id", String.valueOf(cleanup.number("server_id", true)));
+            state.cleanups.add(new Cleanup(serverId, objectNames(cleanup, at)));
+            cleanup.done();
         }
         root.done();
         return state;
+    }
+
+    /** The {@code objects} of a backup: plain object names. */
+    private static List<String> objectNames(StrictObject parent, String at) {
+        List<String> names = new ArrayList<>();
+        List<JsonNode> objects = parent.array("objects", false);
+        for (int i = 0; i < objects.size(); i++) {
+            JsonNode name = objects.get(i);
+            if (!name.isTextual() || !OBJECT_NAME.matcher(name.textValue()).matches()) {
+                throw new Mismatch(at + ".objects[" + i + "]: must be a plain object name (got " + name + ")");
+            }
+            names.add(name.textValue());
+        }
+        return names;
+    }
+
+    private static RestoreJournal restoreJournal(StrictObject restore) {
+        if (restore == null) {
+            return null;
+        }
+        String at = restore.path();
+        String restoreId = restore.text("restore_id", true);
+        if (!RESTORE_ID.matcher(restoreId).matches()) {
+            throw new Mismatch(at + ".restore_id: must match [A-Za-z0-9-]+ (got '" + restoreId + "')");
+        }
+        String phaseName = restore.text("phase", true);
+        Phase phase = Arrays.stream(Phase.values()).filter(p -> p.name().toLowerCase(Locale.ROOT).equals(phaseName))
+                .findFirst().orElseThrow(() -> new Mismatch(at + ".phase: must be preparing, committing,"
+                        + " rolling_back or finishing (got '" + phaseName + "')"));
+        List<ModuleJournal> modules = new ArrayList<>();
+        List<JsonNode> nodes = restore.array("modules", true);
+        for (int i = 0; i < nodes.size(); i++) {
+            StrictObject module = new StrictObject(nodes.get(i), at + ".modules[" + i + "]");
+            String name = module.text("module", true);
+            StrictObject journal = module.object("journal");
+            Map<String, String> entries = new LinkedHashMap<>();
+            if (journal != null) {
+                for (String key : journal.names()) {
+                    entries.put(key, journal.text(key, true));
+                }
+                journal.done();
+            }
+            modules.add(new ModuleJournal(name, entries));
+            module.done();
+        }
+        restore.done();
+        return new RestoreJournal(restoreId, phase, modules);
     }
 
     /** The id of a server of the state, or a mismatch naming {@code at}. */
@@ -230,6 +305,26 @@ public final class StateStore {
             }
             if (state.running.backupId() != null) {
                 running.put("backup_id", state.running.backupId());
+            }
+            if (!state.running.objects().isEmpty()) {
+                state.running.objects().forEach(running.putArray("objects")::add);
+            }
+            RestoreJournal restore = state.running.restore();
+            if (restore != null) {
+                ObjectNode node = running.putObject("restore").put("restore_id", restore.restoreId())
+                        .put("phase", restore.phase().name().toLowerCase(Locale.ROOT));
+                ArrayNode modules = node.putArray("modules");
+                for (ModuleJournal m : restore.modules()) {
+                    ObjectNode journal = modules.addObject().put("module", m.module()).putObject("journal");
+                    new TreeMap<>(m.journal()).forEach(journal::put);
+                }
+            }
+        }
+        if (!state.cleanups.isEmpty()) {
+            ArrayNode cleanups = root.putArray("cleanups");
+            for (Cleanup cleanup : state.cleanups) {
+                ObjectNode node = cleanups.addObject().put("server_id", cleanup.serverId());
+                cleanup.objects().forEach(node.putArray("objects")::add);
             }
         }
         AtomicFiles.write(file, json.writeValueAsBytes(root), false);

@@ -105,6 +105,15 @@ final class CraftedArchive {
         return json(ArchiveWriter.MANIFEST, manifest);
     }
 
+    /** The bytes {@link #manifest()} writes as the archive's manifest, as they stand now. */
+    byte[] manifestBytes() {
+        try {
+            return JSON.writeValueAsBytes(manifest);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     byte[] toBytes() {
         try {
             tar.finish();

@@ -1,6 +1,7 @@
 package io.backupkit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.backupkit.api.BackupException;
@@ -18,8 +19,10 @@ import io.backupkit.testkit.InMemoryTransport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,6 +77,28 @@ final class FailureBlameTest {
             OperationInfo latest = engine.deviceStatus().latestRestore();
             assertThat(latest.status()).isEqualTo(Status.FAILED);
             assertThat(latest.statusMessage()).isEqualTo(e.getMessage());
+        }
+    }
+
+    @Test
+    void anAbortEndsARestoreBlockedOnAServerThatStoppedAnswering() throws Exception {
+        try (BackupEngine engine = open(alpha)) {
+            long server = memoryServer(engine);
+            CompletedBackup backup = engine.backup(server, "b", "", ContentInfo.everything());
+            alpha.write("config.ini", "changed");
+            TreeMap<String, String> changed = alpha.snapshot();
+            flaky.stall();
+            Started<OperationInfo> started = engine.startRestore(server, backup.id(), null);
+            assertThat(flaky.stalled.await(10, TimeUnit.SECONDS)).isTrue();
+
+            long before = System.nanoTime();
+            assertThat(engine.abort()).isTrue();
+
+            assertThatThrownBy(() -> started.result().get(10, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(BackupException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ABORTED));
+            assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(5));
+            assertThat(engine.deviceStatus().latestRestore().status()).isEqualTo(Status.ABORTED);
+            assertThat(alpha.snapshot()).isEqualTo(changed);
         }
     }
 

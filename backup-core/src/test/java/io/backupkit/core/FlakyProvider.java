@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The in-memory servers of the testkit, whose connection a test can make drop in the middle of an
@@ -23,10 +24,21 @@ import java.util.List;
 final class FlakyProvider implements TransportProvider {
     final InMemoryTransport.Provider memory = new InMemoryTransport.Provider();
     private volatile long dropAfter = Long.MAX_VALUE;
+    private volatile boolean stall;
+    /** Counted down when a read of an archive stalls. */
+    final CountDownLatch stalled = new CountDownLatch(1);
 
     /** From now on, every archive read or written breaks off after {@code bytes}. */
     void dropAfter(long bytes) {
         dropAfter = bytes;
+    }
+
+    /**
+     * From now on, a read of an archive blocks, as on a server that stopped answering, until its
+     * connection is closed.
+     */
+    void stall() {
+        stall = true;
     }
 
     @Override
@@ -47,6 +59,7 @@ final class FlakyProvider implements TransportProvider {
     @Override
     public Transport open(Connection connection) throws IOException {
         Transport inner = memory.open(connection);
+        CountDownLatch closed = new CountDownLatch(1);
         return new Transport() {
             @Override
             public ObjectUpload create(String name, boolean replace) throws IOException {
@@ -77,11 +90,21 @@ final class FlakyProvider implements TransportProvider {
                     return in;
                 }
                 long limit = dropAfter;
+                boolean stalls = stall;
                 return new FilterInputStream(in) {
                     private long read;
 
                     @Override
                     public int read(byte[] b, int off, int len) throws IOException {
+                        if (stalls) {
+                            stalled.countDown();
+                            try {
+                                closed.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            throw new IOException("connection closed");
+                        }
                         if (read >= limit) {
                             throw new IOException("connection reset");
                         }
@@ -109,6 +132,7 @@ final class FlakyProvider implements TransportProvider {
 
             @Override
             public void close() throws IOException {
+                closed.countDown(); // a blocked read fails, as on a real connection closed under it
                 inner.close();
             }
         };

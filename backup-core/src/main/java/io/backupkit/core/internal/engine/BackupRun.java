@@ -5,6 +5,7 @@ import io.backupkit.api.BackupSize;
 import io.backupkit.api.BackupStatus;
 import io.backupkit.api.CompletedBackup;
 import io.backupkit.api.ContentInfo;
+import io.backupkit.api.ErrorCode;
 import io.backupkit.api.ModuleSize;
 import io.backupkit.api.OperationDetailsBackup;
 import io.backupkit.api.OperationInfo;
@@ -123,6 +124,7 @@ public final class BackupRun {
             Transport transport = null;
             try {
                 transport = servers.open(server);
+                operation.closeOnCancel(transport);
                 estimate();
                 CompletedBackup record = new CompletedBackup(id, name, desc, server.id(), Status.STARTED,
                         identity.hostname(), identity.swVersion(), identity.model(), identity.serial(),
@@ -164,12 +166,12 @@ public final class BackupRun {
                 LOG.info("Backup '{}' ({}) to server '{}' completed: {} bytes", name, id, server.name(), size);
                 return Catalogue.onServer(completed, server.id());
             } catch (Throwable e) {
-                BackupException failure = Failures.classify(e, inModule == null ? null : inModule.name(), phase);
+                BackupException failure = operation.isCancelled() ? aborted(e)
+                        : Failures.classify(e, inModule == null ? null : inModule.name(), phase);
                 Ended ended = Ended.of(failure, "Backup aborted");
                 if (sidecar != null) {
-                    markEnded(transport, sidecar, ended);
+                    endOnServer(transport, sidecar, ended, List.of(id + compression.suffix(), Sidecar.manifestName(id)));
                 }
-                removeLeftovers(transport, List.of(id + compression.suffix(), Sidecar.manifestName(id)));
                 slot.end(operation, ended, properties());
                 LOG.warn("Backup '{}' ({}) to server '{}' {}: {}", name, id, server.name(), ended.status().wire(),
                         ended.message());
@@ -218,31 +220,26 @@ public final class BackupRun {
             return properties;
         }
 
-        /** Removes what the failed backup uploaded; remembered for later when the connection is what failed. */
-        private void removeLeftovers(Transport transport, List<String> objects) {
-            if (transport != null) {
-                try {
-                    Leftovers.remove(transport, objects);
-                    return;
-                } catch (IOException | RuntimeException e) {
-                    LOG.debug("Cannot remove the leftovers of backup '{}' now: {}", operation.backupId(), e.toString());
-                }
-            }
-            leftovers.remember(server.id(), objects);
-        }
-
-        /** Rewrites the record as failed or aborted; on a new connection when the old one is what failed. */
-        private void markEnded(Transport transport, Sidecar sidecar, Ended ended) {
+        /**
+         * Rewrites the record as failed or aborted and removes what the backup uploaded; on a new connection
+         * when the old one is what failed; the removal is remembered for later when neither works.
+         */
+        private void endOnServer(Transport transport, Sidecar sidecar, Ended ended, List<String> uploaded) {
             Sidecar marked = sidecar.with(sidecar.backup().withStatus(ended.status(), 0));
             try {
                 marked.write(transport, true);
+                Leftovers.remove(transport, uploaded);
+                return;
             } catch (IOException | RuntimeException first) {
-                try (Transport fresh = servers.open(server)) {
-                    marked.write(fresh, true);
-                } catch (IOException | RuntimeException second) {
-                    LOG.warn("Cannot mark backup '{}' {} on server '{}' now ({}); a later listing will mark it failed",
-                            sidecar.backup().id(), ended.status().wire(), server.name(), second.getMessage());
-                }
+                LOG.debug("Cannot end backup '{}' on its connection: {}", operation.backupId(), first.toString());
+            }
+            try (Transport fresh = servers.open(server)) {
+                marked.write(fresh, true);
+                Leftovers.remove(fresh, uploaded);
+            } catch (IOException | RuntimeException second) {
+                LOG.warn("Cannot mark backup '{}' {} on server '{}' now ({}); a later listing will mark it failed",
+                        sidecar.backup().id(), ended.status().wire(), server.name(), second.getMessage());
+                leftovers.remember(server.id(), uploaded);
             }
         }
 
@@ -264,6 +261,17 @@ public final class BackupRun {
             upload.commit();
         }
         return new ManifestRef(name, copy.size(), copy.sha256());
+    }
+
+    /**
+     * The failure of an aborted operation: an abort, whatever it made fail on its way out (the transport
+     * closed under a blocked read, say).
+     */
+    static BackupException aborted(Throwable e) {
+        if (e instanceof BackupException b && b.code() == ErrorCode.ABORTED) {
+            return b;
+        }
+        return new BackupException(ErrorCode.ABORTED, "The operation was aborted", e);
     }
 
     private static long kilobytes(long bytes) {

@@ -126,6 +126,7 @@ public final class RestoreRun {
 
         OperationInfo run() {
             try (transport) {
+                operation.closeOnCancel(transport);
                 operation.total(sidecar.backup().size());
                 ManifestCopy manifest = fetchManifest();
                 try {
@@ -155,7 +156,8 @@ public final class RestoreRun {
                 LOG.info("Restore of backup '{}' from server '{}' completed", backupId(), server.name());
                 return operation.info();
             } catch (Throwable e) {
-                BackupException failure = Failures.classify(e, inModule, phase);
+                BackupException failure = operation.isCancelled() ? BackupRun.aborted(e)
+                        : Failures.classify(e, inModule, phase);
                 try {
                     journal(Phase.ROLLING_BACK);
                 } catch (RuntimeException journalFailed) {

@@ -10,6 +10,7 @@ import io.backupkit.api.ProgressListener;
 import io.backupkit.spi.Cancellation;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,7 @@ public final class RunningOperation implements Cancellation {
     private static final Logger LOG = LoggerFactory.getLogger(RunningOperation.class);
 
     private final AtomicBoolean cancelled = new AtomicBoolean();
+    private final List<AutoCloseable> closeOnCancel = new CopyOnWriteArrayList<>();
     private final List<ProgressListener> listeners;
     private volatile OperationInfo info;
     private volatile OperationDetailsBackup backupDetails;
@@ -68,8 +70,27 @@ public final class RunningOperation implements Cancellation {
         return new CurrentOperation(info, progress, backupDetails, restoreDetails, Map.of());
     }
 
+    /**
+     * Asks the operation to stop: it checks between entries, and what may block it (a transport waiting
+     * for a server that stopped answering) is closed under it, so that the blocked call fails at once.
+     */
     public void cancel() {
         cancelled.set(true);
+        for (AutoCloseable resource : closeOnCancel) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.debug("Closing {} on abort failed: {}", resource, e.toString());
+            }
+        }
+    }
+
+    /** Closes {@code resource} when the operation is cancelled (at once if it is already). */
+    public void closeOnCancel(AutoCloseable resource) {
+        closeOnCancel.add(resource);
+        if (cancelled.get()) {
+            cancel();
+        }
     }
 
     @Override

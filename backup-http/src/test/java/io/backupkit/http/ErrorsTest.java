@@ -171,6 +171,17 @@ final class ErrorsTest {
     }
 
     @Test
+    void aClosedEngineIs503Closed() {
+        api.engine.close();
+
+        JsonNode status = error(api.get("/device_status"), 503, "closed");
+        error(api.post("/servers", ApiFixture.localServerJson("late", dir.resolve("late"))), 503, "closed");
+
+        assertThat(status.path("error_text").asText()).isEqualTo("The engine on '" + dir.resolve("state")
+                + "' is closed");
+    }
+
+    @Test
     void anUnexpectedFailureIs500WithoutItsDetails(@TempDir Path other) {
         ExplodingModule exploding = new ExplodingModule(new FakeModule("boom", other.resolve("live")));
         try (ApiFixture failing = ApiFixture.start(other, HttpSettings.DEFAULTS, exploding)) {

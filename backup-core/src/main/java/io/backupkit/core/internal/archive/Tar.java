@@ -256,8 +256,7 @@ final class Tar {
                         throw new IOException("A tar extended header of " + size + " bytes is larger than "
                                 + MAX_EXTENDED);
                     }
-                    byte[] data = new byte[(int) size];
-                    readFully(data);
+                    byte[] data = readFully((int) size); // grows with what is there, not with what is declared
                     skip(padding(size));
                     if (type == GNU_LONG_NAME) {
                         longName = cString(data, 0, data.length);
@@ -333,10 +332,12 @@ final class Tar {
             return false; // a zero block ends the archive
         }
 
-        private void readFully(byte[] data) throws IOException {
-            if (in.readNBytes(data, 0, data.length) < data.length) {
+        private byte[] readFully(int size) throws IOException {
+            byte[] data = in.readNBytes(size);
+            if (data.length < size) {
                 throw new EOFException("The archive ends inside an extended header");
             }
+            return data;
         }
 
         private void skip(long n) throws IOException {

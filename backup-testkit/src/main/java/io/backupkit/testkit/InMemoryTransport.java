@@ -11,6 +11,7 @@ import io.backupkit.spi.TransportProvider;
 import io.backupkit.spi.TransportSettings;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,8 +42,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * engine's builder ({@code .transport(new InMemoryTransport.Provider())}); it is not listed in
  * {@code META-INF/services}.
  *
+ * <p>It has no temporaries: an upload's bytes stay in the upload until {@link ObjectUpload#commit()}, so a
+ * writer that dies leaves nothing in the directory, and {@link #removeTemporaries(String)} keeps the
+ * default, which does nothing.
+ *
  * <p>Objects are held whole in memory: keep test archives small. A transport is not thread-safe, like
- * every transport; the directory behind it is.
+ * every transport, except {@link #close()}, which may come from another thread (as the engine's abort
+ * does): reads of the streams it opened fail from then on, and no upload commits. The directory behind
+ * it is thread-safe.
  */
 public final class InMemoryTransport implements Transport {
     /** The host a server record names to be served by {@link Provider}. */
@@ -53,7 +60,7 @@ public final class InMemoryTransport implements Transport {
 
     private final ConcurrentMap<String, Stored> objects;
     private final Clock clock;
-    private boolean closed;
+    private volatile boolean closed;
 
     /** A transport onto a new, empty directory, with the system clock. */
     public InMemoryTransport() {
@@ -104,7 +111,25 @@ public final class InMemoryTransport implements Transport {
         if (stored == null) {
             throw new NoSuchFileException(name);
         }
-        return new ByteArrayInputStream(stored.content());
+        return new FilterInputStream(new ByteArrayInputStream(stored.content())) {
+            @Override
+            public int read() throws IOException {
+                checkOpen();
+                return in.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                checkOpen();
+                return in.read(b, off, len);
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                checkOpen();
+                return in.skip(n);
+            }
+        };
     }
 
     @Override

@@ -12,14 +12,20 @@ import io.backupkit.spi.Transport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +40,27 @@ import org.junit.jupiter.api.Test;
  * server directory for every test. It may override {@link #serverDirectory()} so that the tests can
  * also check the directory behind the transport's back (leftover temporaries, hidden files), and
  * {@link #tearDownServer()} to stop what it started. Each test gets its own transport, closed after
- * the test; tests run on one thread, as the engine uses a transport.
+ * the test (so {@link Transport#close()} must be safe to call twice); tests run on one thread, as the
+ * engine uses a transport, except that some close it from another thread, as the engine's abort does.
+ *
+ * <p>What they check, beyond storing, listing, reading and deleting objects:
+ * <ul>
+ *   <li>Publishing: nothing is visible before {@link ObjectUpload#commit()}; a commit without replace
+ *       fails with {@link FileAlreadyExistsException} when the name exists, even when it appeared
+ *       meanwhile; a replace is atomic; {@link ObjectUpload#close()} without a commit leaves nothing.
+ *   <li>{@link Transport#removeTemporaries(String)}: an upload abandoned without a commit or a close
+ *       stands for a writer that was killed; afterwards the listing is unchanged, the object of that
+ *       name is intact, and no temporary of that name is left in the directory, while the uploads of
+ *       names that share a prefix or a suffix with it ({@code abc}, {@code abc.tar.zst},
+ *       {@code old.abc.tar} beside {@code abc.tar}) keep their temporaries and still commit. Calling it
+ *       again, or for a name without temporaries, does nothing. A transport without temporaries (like
+ *       {@link InMemoryTransport}) passes with the default method.
+ *   <li>{@link Transport#close()} from another thread: the next read of a stream the transport opened
+ *       fails with an {@link IOException} (nothing read ahead is handed out), and an open upload never
+ *       commits. It is how the engine's abort stops a transfer; a transport whose reads can block must
+ *       also make a read blocked at that moment fail promptly, which only its own tests can stage (see
+ *       the SFTP transport's tests with a stalled server).
+ * </ul>
  */
 public abstract class TransportContractTest {
     private static final int BIG = 3 << 20;
@@ -312,7 +338,135 @@ public abstract class TransportContractTest {
         assertDirectoryHoldsExactly("one.tar", "two.tar");
     }
 
+    @Test
+    public final void removeTemporariesRemovesWhatAKilledUploadLeftAndKeepsTheObject() throws IOException {
+        byte[] object = random(150_000, 20);
+        put("abc.tar", object, false);
+        List<StoredObject> listed = transport.list();
+        // writers killed before and after writing: never committed, never closed
+        ObjectUpload killedEarly = transport.create("abc.tar", true);
+        ObjectUpload killed = transport.create("abc.tar", true);
+        writeInChunks(killed, random(300_000, 21), new Random(22));
+        killed.stream().flush();
+
+        transport.removeTemporaries("abc.tar");
+
+        assertThat(transport.list()).containsExactlyInAnyOrderElementsOf(listed);
+        assertThat(read("abc.tar")).isEqualTo(object);
+        assertDirectoryHoldsExactly("abc.tar");
+        killed.close(); // a writer that was not killed after all cleans up harmlessly
+        killedEarly.close();
+        assertThat(read("abc.tar")).isEqualTo(object);
+        assertDirectoryHoldsExactly("abc.tar");
+    }
+
+    @Test
+    public final void removeTemporariesLeavesNamesSharingAPrefixOrSuffixAndTheirUploadsAlone() throws IOException {
+        List<String> others = List.of("abc", "abc.tar.zst", "old.abc.tar");
+        List<ObjectUpload> inFlight = new ArrayList<>();
+        try {
+            for (int i = 0; i < others.size(); i++) {
+                put(others.get(i), random(10_000 + i, 23 + i), false);
+                ObjectUpload upload = transport.create(others.get(i), true);
+                writeInChunks(upload, random(60_000 + i, 26 + i), new Random(29));
+                upload.stream().flush();
+                inFlight.add(upload);
+            }
+            List<StoredObject> listed = transport.list();
+            Set<String> files = directoryFiles();
+            ObjectUpload killed = transport.create("abc.tar", false);
+            writeInChunks(killed, random(70_000, 30), new Random(31));
+            killed.stream().flush();
+
+            transport.removeTemporaries("abc.tar");
+
+            assertThat(transport.list()).containsExactlyInAnyOrderElementsOf(listed);
+            assertThat(directoryFiles()).as("the files in the server directory").isEqualTo(files);
+            for (int i = 0; i < others.size(); i++) {
+                inFlight.get(i).commit();
+                assertThat(read(others.get(i))).isEqualTo(random(60_000 + i, 26 + i));
+            }
+            killed.close();
+        } finally {
+            for (ObjectUpload upload : inFlight) {
+                upload.close();
+            }
+        }
+        assertDirectoryHoldsExactly(others.toArray(String[]::new));
+    }
+
+    @Test
+    public final void removeTemporariesTwiceOrWithoutAnyDoesNothing() throws IOException {
+        put("a.json", new byte[] {1, 2}, false);
+        transport.removeTemporaries("a.json");
+        transport.removeTemporaries("never-written.tar");
+        ObjectUpload killed = transport.create("a.json", true);
+        killed.stream().write(new byte[] {3});
+        killed.stream().flush();
+
+        transport.removeTemporaries("a.json");
+        transport.removeTemporaries("a.json");
+
+        assertThat(transport.list()).extracting(StoredObject::name, StoredObject::size)
+                .containsExactly(tuple("a.json", 2L));
+        assertThat(read("a.json")).containsExactly(1, 2);
+        assertDirectoryHoldsExactly("a.json");
+        killed.close();
+    }
+
+    @Test
+    public final void closingTheTransportFromAnotherThreadFailsTheNextReadOfAnOpenStream() throws Exception {
+        byte[] big = random(BIG, 32);
+        put("big.tar", big, false);
+        InputStream in = transport.open("big.tar");
+        try {
+            assertThat(in.readNBytes(1000)).isEqualTo(Arrays.copyOf(big, 1000));
+
+            closeFromAnotherThread();
+
+            assertThatThrownBy(() -> in.read(new byte[64 * 1024])).isInstanceOf(IOException.class);
+            assertThatThrownBy(in::read).isInstanceOf(IOException.class);
+        } finally {
+            in.close(); // harmless after the transport closed
+        }
+    }
+
+    @Test
+    public final void anUploadOpenWhenTheTransportClosesNeverCommits() throws Exception {
+        ObjectUpload upload = transport.create("late.tar", false);
+        try {
+            writeInChunks(upload, random(200_000, 33), new Random(34));
+
+            closeFromAnotherThread();
+
+            assertThat(catchThrowable(() -> {
+                upload.stream().write(random(300_000, 35));
+                upload.commit();
+            })).isInstanceOf(IOException.class);
+        } finally {
+            upload.close(); // harmless after the transport closed
+        }
+        if (serverDirectory().isPresent()) {
+            // a temporary may stay (a closed connection cannot remove it): removeTemporaries is for that
+            assertThat(directoryFiles()).doesNotContain("late.tar");
+        }
+    }
+
     // --- helpers for subclasses and tests ---
+
+    /**
+     * Closes the transport of the current test on another thread, as the engine's abort does, and
+     * waits for that; fails when the close takes more than 10 s.
+     */
+    protected final void closeFromAnotherThread() throws Exception {
+        CompletableFuture.runAsync(() -> {
+            try {
+                transport.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).get(10, TimeUnit.SECONDS);
+    }
 
     /** Creates, writes in uneven chunks, commits and closes an object. */
     protected final void put(String name, byte[] content, boolean replace) throws IOException {
@@ -351,15 +505,21 @@ public abstract class TransportContractTest {
 
     /** When the subclass gives the directory: it holds exactly these names, no temporaries. */
     private void assertDirectoryHoldsExactly(String... names) throws IOException {
+        if (serverDirectory().isPresent()) {
+            assertThat(directoryFiles()).as("the files in the server directory").containsExactlyInAnyOrder(names);
+        }
+    }
+
+    /** The names in the server directory, temporaries included; empty when the subclass gives none. */
+    private Set<String> directoryFiles() throws IOException {
+        Set<String> names = new TreeSet<>();
         Optional<Path> directory = serverDirectory();
-        if (directory.isEmpty()) {
-            return;
+        if (directory.isPresent()) {
+            try (Stream<Path> files = Files.list(directory.get())) {
+                files.forEach(f -> names.add(f.getFileName().toString()));
+            }
         }
-        List<String> actual = new ArrayList<>();
-        try (Stream<Path> files = Files.list(directory.get())) {
-            files.forEach(f -> actual.add(f.getFileName().toString()));
-        }
-        assertThat(actual).as("the files in the server directory").containsExactlyInAnyOrder(names);
+        return names;
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -4,6 +4,7 @@ import io.backupkit.spi.Connection;
 import io.backupkit.spi.ObjectUpload;
 import io.backupkit.spi.StoredObject;
 import io.backupkit.spi.Transport;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,6 +22,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.common.Buffer;
 import net.schmizz.sshj.sftp.FileAttributes;
@@ -45,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * An upload goes to {@code .<name>.<uuid>.part} in the same directory and is published by a rename:
  * a plain SFTP rename (which OpenSSH refuses when the target exists) for a new object, and
  * {@code posix-rename@openssh.com} (atomic, replacing) to replace one.
+ *
+ * <p>Every request waits for the server at most the I/O timeout ({@code TransportSettings.ioTimeout}),
+ * and so does a write waiting for the server's channel window. Not thread-safe, except {@link #close()},
+ * which may come from another thread to abort: a read or write blocked on a silent server then fails at
+ * once with an {@link IOException}, not at the timeout (see {@link Calls}).
  */
 final class SftpTransport implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(SftpTransport.class);
@@ -56,6 +64,10 @@ final class SftpTransport implements Transport {
     /** The largest channel data packet we accept (sshj's decoder refuses SSH packets over 256 KiB). */
     static final int MAX_PACKET = 64 << 10;
     static final String TEMP_SUFFIX = ".part";
+    /** {@code .<name>.<uuid>.part}; group 1 is the name of the object the temporary was for. */
+    private static final Pattern TEMPORARY = Pattern.compile(
+            "\\.(.+)\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" + Pattern.quote(TEMP_SUFFIX));
+    /** A temporary untouched for this long was left by a lost connection; {@link #list()} removes it. */
     private static final Duration STALE = Duration.ofHours(24);
 
     private final Connection connection;
@@ -63,6 +75,10 @@ final class SftpTransport implements Transport {
     private final SFTPClient sftp;
     private final String dir;
     private final String where;
+    /** The calls to sshj in progress, which {@link #close()} ends. */
+    private final Calls calls;
+    /** Set when a call failed without an answer from the server (a timeout): it may take no goodbye. */
+    private volatile boolean broken;
 
     private SftpTransport(Connection connection, SSHClient ssh, SFTPClient sftp, String dir) {
         this.connection = connection;
@@ -70,6 +86,7 @@ final class SftpTransport implements Transport {
         this.sftp = sftp;
         this.dir = dir;
         this.where = connection.describe() + " '" + dir + "'";
+        this.calls = new Calls(where + ": the transport is closed");
     }
 
     /** Connects, authenticates, and makes sure the server's directory exists. */
@@ -122,8 +139,21 @@ final class SftpTransport implements Transport {
         }
     }
 
+    /** The name of the object that {@code fileName} is an upload's temporary of; null when it is none. */
+    static String temporaryOf(String fileName) {
+        Matcher m = TEMPORARY.matcher(fileName);
+        return m.matches() ? m.group(1) : null;
+    }
+
+    private IOException closedUnder(String what, String name, IOException cause) {
+        return new IOException(where + ": " + what + " '" + name + "': the transport was closed", cause);
+    }
+
     /** An sshj failure as the java.nio exception a caller can act on, naming the server and the object. */
     private IOException translate(String what, String name, IOException e) {
+        if (calls.isClosed()) {
+            return closedUnder(what, name, e);
+        }
         if (e instanceof SFTPException sftpException && sftpException.getStatusCode() != null) {
             switch (sftpException.getStatusCode()) {
                 case NO_SUCH_FILE:
@@ -146,6 +176,9 @@ final class SftpTransport implements Transport {
                     break;
             }
         }
+        if (!(e instanceof SFTPException answer) || answer.getStatusCode() == Response.StatusCode.UNKNOWN) {
+            broken = true; // not the server's answer: a timeout, a lost connection
+        }
         if (!ssh.isConnected() || !ssh.getTransport().isRunning()) {
             return new IOException(where + ": " + what + " '" + name + "': the connection was lost ("
                     + Ssh.cause(e, connection.settings()) + ")", e);
@@ -156,47 +189,44 @@ final class SftpTransport implements Transport {
     @Override
     public ObjectUpload create(String name, boolean replace) throws IOException {
         checkName(name);
-        if (!replace && sftp.statExistence(path(name)) != null) {
-            throw new FileAlreadyExistsException(name, null, where + ": an object of this name exists");
-        }
-        String temp = path("." + name + "." + UUID.randomUUID() + TEMP_SUFFIX);
-        RemoteFile file;
-        try {
-            file = sftp.open(temp, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL));
-        } catch (IOException e) {
-            throw translate("cannot create", name, e);
-        }
-        return new Upload(name, temp, file, replace);
+        return calls.run(() -> {
+            if (!replace && sftp.statExistence(path(name)) != null) {
+                throw new FileAlreadyExistsException(name, null, where + ": an object of this name exists");
+            }
+            String temp = path("." + name + "." + UUID.randomUUID() + TEMP_SUFFIX);
+            RemoteFile file;
+            try {
+                file = sftp.open(temp, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL));
+            } catch (IOException e) {
+                throw translate("cannot create", name, e);
+            }
+            return new Upload(name, temp, file, replace);
+        });
     }
 
     @Override
     public InputStream open(String name) throws IOException {
         checkName(name);
-        RemoteFile file;
-        try {
-            file = sftp.open(path(name), EnumSet.of(OpenMode.READ));
-        } catch (IOException e) {
-            throw translate("cannot read", name, e);
-        }
-        InputStream in = file.new ReadAheadRemoteFileInputStream(READS_IN_FLIGHT);
-        return new Download(name, file, in);
+        return calls.run(() -> {
+            RemoteFile file;
+            try {
+                file = sftp.open(path(name), EnumSet.of(OpenMode.READ));
+            } catch (IOException e) {
+                throw translate("cannot read", name, e);
+            }
+            return new Download(name, file, file.new ReadAheadRemoteFileInputStream(READS_IN_FLIGHT));
+        });
     }
 
     @Override
     public List<StoredObject> list() throws IOException {
-        List<RemoteResourceInfo> entries;
-        try {
-            entries = sftp.ls(dir);
-        } catch (IOException e) {
-            throw translate("cannot list", dir, e);
-        }
         List<StoredObject> objects = new ArrayList<>();
         Instant staleBefore = Instant.now().minus(STALE);
-        for (RemoteResourceInfo entry : entries) {
+        for (RemoteResourceInfo entry : entries()) {
             String name = entry.getName();
             Instant modified = Instant.ofEpochSecond(entry.getAttributes().getMtime());
             if (name.startsWith(".")) {
-                if (name.endsWith(TEMP_SUFFIX) && entry.isRegularFile() && modified.isBefore(staleBefore)) {
+                if (entry.isRegularFile() && temporaryOf(name) != null && modified.isBefore(staleBefore)) {
                     removeQuietly(path(name)); // a temporary a lost connection left a day ago
                 }
                 continue;
@@ -208,18 +238,48 @@ final class SftpTransport implements Transport {
         return objects;
     }
 
+    private List<RemoteResourceInfo> entries() throws IOException {
+        return calls.run(() -> {
+            try {
+                return sftp.ls(dir);
+            } catch (IOException e) {
+                throw translate("cannot list", dir, e);
+            }
+        });
+    }
+
+    @Override
+    public void removeTemporaries(String name) throws IOException {
+        checkName(name);
+        for (RemoteResourceInfo entry : entries()) {
+            if (entry.isRegularFile() && name.equals(temporaryOf(entry.getName()))) {
+                remove(entry.getName(), "cannot remove");
+                LOG.debug("Removed the temporary '{}' from {}", entry.getName(), where);
+            }
+        }
+    }
+
     @Override
     public boolean delete(String name) throws IOException {
         checkName(name);
-        try {
-            sftp.rm(path(name));
-            return true;
-        } catch (SFTPException e) {
-            if (e.getStatusCode() == Response.StatusCode.NO_SUCH_FILE) {
-                return false;
+        return remove(name, "cannot delete");
+    }
+
+    /** Removes a file of the directory; false when there was none. */
+    private boolean remove(String name, String what) throws IOException {
+        return calls.run(() -> {
+            try {
+                sftp.rm(path(name));
+                return true;
+            } catch (SFTPException e) {
+                if (e.getStatusCode() == Response.StatusCode.NO_SUCH_FILE) {
+                    return false;
+                }
+                throw translate(what, name, e);
+            } catch (IOException e) {
+                throw translate(what, name, e);
             }
-            throw translate("cannot delete", name, e);
-        }
+        });
     }
 
     @Override
@@ -242,8 +302,8 @@ final class SftpTransport implements Transport {
         }
         Response response;
         try {
-            response = engine.request(engine.newExtendedRequest("statvfs@openssh.com").putString(dir))
-                    .retrieve(engine.getTimeoutMs(), TimeUnit.MILLISECONDS);
+            response = calls.run(() -> engine.request(engine.newExtendedRequest("statvfs@openssh.com").putString(dir))
+                    .retrieve(engine.getTimeoutMs(), TimeUnit.MILLISECONDS));
         } catch (IOException e) {
             LOG.debug("statvfs of {} failed: {}", where, e.toString());
             return OptionalLong.empty();
@@ -265,19 +325,36 @@ final class SftpTransport implements Transport {
 
     private void removeQuietly(String path) {
         try {
-            sftp.rm(path);
+            calls.run(() -> {
+                sftp.rm(path);
+                return null;
+            });
         } catch (IOException e) {
             LOG.debug("Cannot remove {} from {}: {}", path, where, e.toString());
         }
     }
 
+    /**
+     * Disconnects; safe to call twice, and from another thread to abort. It ends the calls in progress
+     * (see {@link Calls}) and, when there were any or a call failed on this connection, shuts the socket's
+     * output before the disconnect: a write blocked in a socket that a silent server no longer empties
+     * then fails, and no goodbye waits behind it. On an idle, healthy connection the disconnect says
+     * goodbye (SSH_MSG_DISCONNECT). It never waits for the server to answer.
+     */
     @Override
     public void close() throws IOException {
-        try {
-            sftp.close();
-        } finally {
-            ssh.close();
+        int interrupted = calls.close();
+        if (interrupted < 0) {
+            return;
         }
+        if (interrupted > 0 || broken) {
+            try {
+                ssh.getSocket().shutdownOutput();
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("Cannot shut the connection to {} down: {}", where, e.toString());
+            }
+        }
+        ssh.close();
     }
 
     /**
@@ -294,7 +371,7 @@ final class SftpTransport implements Transport {
         private final byte[] buffer = new byte[CHUNK];
         private int position;
         private int limit;
-        private boolean closed;
+        private boolean ended;
 
         Download(String name, RemoteFile file, InputStream in) {
             this.name = name;
@@ -313,6 +390,9 @@ final class SftpTransport implements Transport {
             Objects.checkFromIndexSize(off, len, b.length);
             if (len == 0) {
                 return 0;
+            }
+            if (calls.isClosed()) { // nothing read ahead is handed out once the transport closed
+                throw closedUnder("cannot read", name, null);
             }
             if (position == limit) {
                 if (len >= CHUNK) {
@@ -333,7 +413,7 @@ final class SftpTransport implements Transport {
 
         private int fetch(byte[] into, int off) throws IOException {
             try {
-                return in.read(into, off, CHUNK);
+                return calls.run(() -> in.read(into, off, CHUNK));
             } catch (IOException e) {
                 throw translate("cannot read", name, e);
             }
@@ -341,14 +421,24 @@ final class SftpTransport implements Transport {
 
         @Override
         public void close() throws IOException {
-            if (closed) {
+            if (ended) {
                 return; // a second CLOSE of the handle is an error on OpenSSH
             }
-            closed = true;
+            ended = true;
+            if (calls.isClosed() || broken) {
+                return; // the handle closes with the connection: no waiting for a server that may not answer
+            }
             try {
-                in.close();
-            } finally {
-                file.close();
+                calls.run(() -> {
+                    try {
+                        in.close();
+                    } finally {
+                        file.close();
+                    }
+                    return null;
+                });
+            } catch (IOException e) {
+                throw translate("cannot close", name, e);
             }
         }
     }
@@ -369,7 +459,16 @@ final class SftpTransport implements Transport {
             this.file = file;
             this.replace = replace;
             this.remote = file.new RemoteFileOutputStream(0, WRITES_IN_FLIGHT);
-            this.stream = new Chunking(remote, CHUNK) {
+            OutputStream sends = new FilterOutputStream(remote) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    calls.run(() -> {
+                        remote.write(b, off, len);
+                        return null;
+                    });
+                }
+            };
+            this.stream = new Chunking(sends, CHUNK) {
                 @Override
                 IOException translate(IOException e) {
                     return SftpTransport.this.translate("cannot write", name, e);
@@ -387,6 +486,14 @@ final class SftpTransport implements Transport {
             if (done) {
                 throw new IllegalStateException("the upload of '" + name + "' already ended");
             }
+            calls.run(() -> {
+                publish();
+                return null;
+            });
+            done = true;
+        }
+
+        private void publish() throws IOException {
             try {
                 stream.flush();
                 remote.flush();
@@ -418,15 +525,20 @@ final class SftpTransport implements Transport {
                     throw translate("cannot publish", name, e);
                 }
             }
-            done = true;
         }
 
         @Override
         public void close() throws IOException {
             if (!done) {
                 done = true;
+                if (calls.isClosed() || broken) {
+                    return; // no waiting for a server that may not answer: the temporary stays (removeTemporaries)
+                }
                 try {
-                    file.close();
+                    calls.run(() -> {
+                        file.close();
+                        return null;
+                    });
                 } catch (IOException e) {
                     LOG.debug("Closing the upload of '{}' failed: {}", name, e.toString());
                 }

@@ -15,6 +15,7 @@ import java.security.PublicKey;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.schmizz.sshj.SSHClient;
@@ -151,6 +152,9 @@ final class Ssh {
             }
             if (t instanceof NoRouteToHostException) {
                 return "host unreachable";
+            }
+            if (t instanceof TimeoutException) {
+                return "no answer within " + settings.ioTimeout().toSeconds() + " s";
             }
             if (t instanceof SocketTimeoutException) {
                 return "no answer within " + settings.ioTimeout().toSeconds() + " s (connect timeout "

@@ -8,7 +8,9 @@ import java.util.OptionalLong;
 /**
  * A connection to one backup server's directory. It stores bytes under names and never parses them.
  * Names are plain file names (no {@code /}); names starting with {@code .} are the transport's own
- * temporaries and are never listed. Not thread-safe; the engine uses one at a time.
+ * temporaries and are never listed. Not thread-safe: the engine uses one from one thread at a time, except
+ * {@link #close()}, which it may call from another thread to abort (a read or write blocked in that moment
+ * must then fail promptly with an {@link IOException}).
  */
 public interface Transport extends AutoCloseable {
     /**

@@ -8,7 +8,11 @@ import io.backupkit.api.BackupException;
 import io.backupkit.api.CompletedBackup;
 import io.backupkit.api.ContentInfo;
 import io.backupkit.api.ErrorCode;
+import io.backupkit.api.OperationInfo;
 import io.backupkit.api.Status;
+import io.backupkit.core.internal.state.State;
+import io.backupkit.core.internal.state.State.Running;
+import io.backupkit.core.internal.state.StateStore;
 import io.backupkit.testkit.FakeModule;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -59,6 +63,32 @@ final class EngineRecoveryTest {
             CompletedBackup next = engine.backup(serverId, "after", "", ContentInfo.everything());
 
             assertThat(next.status()).isEqualTo(Status.COMPLETED);
+        }
+    }
+
+    @Test
+    void keepsABackupThatCompletedOnTheServerJustBeforeTheEngineStopped() throws IOException {
+        FakeModule alpha = new FakeModule("alpha", dir.resolve("a"));
+        alpha.write("a.txt", "a");
+        CompletedBackup backup;
+        long server;
+        OperationInfo started;
+        try (BackupEngine engine = engine(dir.resolve("state")).module(alpha).build()) {
+            server = engine.createServer(EngineFixture.localServer(dir.resolve("filer"))).id();
+            backup = engine.backup(server, "last", "", ContentInfo.everything());
+            started = engine.deviceStatus().latestBackup().withStatus(Status.STARTED, "Backup started");
+        }
+        // the engine died after the record said completed, before it cleared its journal
+        StateStore store = new StateStore(dir.resolve("state"));
+        State state = store.load();
+        state.running = new Running(started, server, backup.id(), List.of(backup.id() + ".json",
+                backup.id() + ".tar.zst", backup.id() + ".manifest.json"), null);
+        store.save(state);
+
+        try (BackupEngine engine = engine(dir.resolve("state")).module(alpha).build()) {
+            assertThat(engine.backups(server).completed()).containsExactly(backup);
+            assertThat(engine.deviceStatus().latestBackup().status()).isEqualTo(Status.COMPLETED);
+            engine.restore(server, backup.id(), null);
         }
     }
 

@@ -67,25 +67,36 @@ public final class Recovery {
         return new Ended.Failed(new BackupException(ErrorCode.INTERNAL, Slot.INTERRUPTED + what));
     }
 
-    /** Marks the backup's record failed and removes what it uploaded (now, or later when the server is down). */
+    /**
+     * Marks the backup's record failed and removes what it uploaded (now, or later when the server is
+     * down); a backup whose record says completed had finished on the server when the engine stopped, and
+     * stays, completed.
+     */
     private Ended backup(Running stale) {
-        if (stale.serverId() != null && stale.backupId() != null) {
-            try {
-                Server server = servers.get(stale.serverId());
-                try (Transport transport = servers.open(server)) {
-                    Sidecar sidecar = Sidecar.read(transport, Sidecar.name(stale.backupId()));
-                    if (sidecar.backup().status() == Status.STARTED) {
-                        sidecar.with(sidecar.backup().withStatus(Status.FAILED, 0)).write(transport, true);
+        if (stale.serverId() == null || stale.backupId() == null) {
+            return interrupted("");
+        }
+        try {
+            Server server = servers.get(stale.serverId());
+            try (Transport transport = servers.open(server)) {
+                Sidecar sidecar = Sidecar.read(transport, Sidecar.name(stale.backupId()));
+                if (sidecar.backup().status() == Status.COMPLETED) {
+                    for (String name : stale.objects()) {
+                        transport.removeTemporaries(name);
                     }
-                    Leftovers.remove(transport, stale.objects());
+                    return new Ended.Completed("Backup completed (the engine stopped as it ended)");
                 }
-            } catch (IOException | RuntimeException e) {
-                if (Failures.find(e, NoSuchFileException.class) == null) {
-                    LOG.warn("Cannot clean up the interrupted backup '{}' on its server now ({}); later", stale.backupId(),
-                            e.getMessage());
+                if (sidecar.backup().status() == Status.STARTED) {
+                    sidecar.with(sidecar.backup().withStatus(Status.FAILED, 0)).write(transport, true);
                 }
-                leftovers.removeOrRemember(stale.serverId(), stale.objects());
+                Leftovers.remove(transport, stale.objects());
             }
+        } catch (IOException | RuntimeException e) {
+            if (Failures.find(e, NoSuchFileException.class) == null) {
+                LOG.warn("Cannot clean up the interrupted backup '{}' on its server now ({}); later", stale.backupId(),
+                        e.getMessage());
+            }
+            leftovers.removeOrRemember(stale.serverId(), stale.objects());
         }
         return interrupted("; what it had uploaded is removed");
     }

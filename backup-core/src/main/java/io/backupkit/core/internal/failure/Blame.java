@@ -188,6 +188,14 @@ public final class Blame {
             }
 
             @Override
+            public void removeTemporaries(String name) throws IOException {
+                call(() -> {
+                    transport.removeTemporaries(name);
+                    return null;
+                });
+            }
+
+            @Override
             public void test() throws IOException {
                 call(() -> {
                     transport.test();

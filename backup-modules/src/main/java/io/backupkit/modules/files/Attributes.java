@@ -45,6 +45,15 @@ final class Attributes {
         return directory ? DEFAULT_DIRECTORY_MODE : DEFAULT_FILE_MODE;
     }
 
+    /**
+     * The mode an archive's entry is restored with: without setuid, setgid, sticky and world-write, and
+     * with at least read and write (and search, for a directory) for the owner, so that a forged mode
+     * never leaves a tree its owner cannot enter or delete.
+     */
+    static int restoredMode(int mode, boolean directory) {
+        return (mode & 0775) | (directory ? 0700 : 0600);
+    }
+
     /** Sets permission bits (without setuid, setgid, sticky and world-write) and the modification time. */
     static void apply(Path path, int mode, Instant modified) throws IOException {
         if (posix(path)) {

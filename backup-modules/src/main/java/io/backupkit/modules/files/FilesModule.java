@@ -3,7 +3,8 @@ package io.backupkit.modules.files;
 import io.backupkit.api.BackupException;
 import io.backupkit.api.ErrorCode;
 import io.backupkit.api.ModuleInfo;
-import io.backupkit.modules.files.Tree.Node;
+import io.backupkit.modules.internal.FreeSpace;
+import io.backupkit.modules.internal.SwapStage;
 import io.backupkit.spi.BackupContext;
 import io.backupkit.spi.BackupModule;
 import io.backupkit.spi.Cancellation;
@@ -13,22 +14,15 @@ import io.backupkit.spi.EntrySource;
 import io.backupkit.spi.ModuleConfig;
 import io.backupkit.spi.RestoreContext;
 import io.backupkit.spi.RestoreStage;
+import io.backupkit.spi.Warnings;
 import java.io.IOException;
 import java.nio.file.FileSystem;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@code files} module: backs up and restores directory trees of the host ("roots").
@@ -42,21 +36,39 @@ import org.slf4j.LoggerFactory;
  *       be the file system root (its restore stage is created beside it).</li>
  *   <li>{@code root.<name>.type}: {@code config} or {@code data}; default {@code data}. A
  *       {@code config_only} backup or restore covers the {@code config} roots only.</li>
+ *   <li>{@code root.<name>.optional}: {@code true} or {@code false}; default {@code false}. Whether the
+ *       root may be missing when it is backed up (see below).</li>
  * </ul>
- * For example {@code root.etc=/opt/app/etc}, {@code root.etc.type=config}, {@code root.db=/var/lib/app}.
+ * For example {@code root.etc=/opt/app/etc}, {@code root.etc.type=config}, {@code root.db=/var/lib/app},
+ * {@code root.spool=/var/spool/app}, {@code root.spool.optional=true}.
  *
  * <h2>Backup</h2>
  * <ul>
+ *   <li>Before anything is written, every selected root is checked: a root that is missing (and not
+ *       optional), is not a directory or cannot be listed fails {@code estimate} and {@code backup} with
+ *       an error naming the root, its path and the OS reason, as in {@code Module 'files': cannot read
+ *       root 'data' ('/srv/data'): No such file or directory}. So a backup is never empty by mistake.</li>
+ *   <li>A missing optional root is backed up as empty (only its root entry, dated with the engine's
+ *       clock, mode 0755) with a warning through {@link BackupContext#warnings()}; a restore then
+ *       creates it empty.</li>
  *   <li>Entry names are {@code <name>/<path relative to the root>}, {@code /}-separated. The root itself
  *       is the directory entry {@code <name>}. Directories and regular files are kept with their
  *       modification time and POSIX permission bits (0644 for files and 0755 for directories on a file
  *       system without POSIX permissions). Symbolic links, sockets, FIFOs and device nodes inside a
- *       root are skipped; a file that vanishes while the tree is walked is skipped too.</li>
+ *       root are skipped; a file that vanishes before the walk reads its attributes is skipped too.</li>
  *   <li>The traversal is depth first, each directory's children sorted by name, so the same tree
  *       always gives the same entries in the same order.</li>
- *   <li>A root whose directory does not exist is backed up as empty (only its root entry, dated with the
- *       engine's clock, mode 0755) and a warning is logged; a restore then creates it empty. A root
- *       that exists but is not a directory (a file, a symbolic link) is an error.</li>
+ *   <li>Files the host writes during the backup: an entry declares the size of the file when it was
+ *       opened (read again once when the size from the walk is out of date) and holds exactly that many
+ *       bytes: a file that ends early is padded with zeros, one that grew is cut. A file whose size or
+ *       modification time changed while it was read, or that vanished, is reported as a warning
+ *       ({@code changed while read: ...}, GNU tar's "file changed as we read it"); with the option
+ *       {@code on_change=fail} the backup fails naming it instead. Default {@code on_change=warn}.</li>
+ *   <li>A file that cannot be opened or read, or a directory that cannot be listed, fails the backup
+ *       naming it and the OS reason ({@code Module 'files': cannot read '/srv/data/x': Permission
+ *       denied}); with the option {@code on_unreadable=skip} it is left out with a warning instead.
+ *       Default {@code on_unreadable=fail}. Each of these two options takes one value; another value is
+ *       an {@code INVALID_INPUT} error naming the option and the value.</li>
  *   <li>Options {@code include} and {@code exclude}, each repeatable, hold {@link FileSystem#getPathMatcher
  *       glob patterns} ({@code glob:} syntax). A pattern matches a path when it matches either the path
  *       relative to its root ({@code conf/app.xml}) or the full entry name ({@code etc/conf/app.xml}).
@@ -72,25 +84,36 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Restore</h2>
  * <ul>
- *   <li>{@code prepare} stages every root that has entries in the archive ({@code config} roots only in a
- *       {@code config_only} restore; entries of other roots are skipped) into a new directory beside the
- *       live root, {@code <parent>/.<dir>.restore-<random>} (creating a missing parent directory). Live
- *       data is not touched; a configured root without entries in the archive is left as it is. An entry
- *       of a root that is not configured on this host fails the restore with an error naming the root,
- *       and every stage made so far is deleted, as on any failure or cancellation of {@code prepare}.
- *       Restored permissions drop setuid, setgid, sticky and world-write bits; modification times are
- *       restored on files and directories. Without options a restored root is exactly the archive's
- *       tree: live files, links and special files that are not in the archive are gone after the
- *       commit.</li>
+ *   <li>{@code prepare} first checks, when {@link RestoreContext#bytes()} is known, that the file store of
+ *       each selected root's parent has that many usable bytes, failing with the path, the bytes needed
+ *       and the bytes free. It then stages every root that has entries in the archive ({@code config}
+ *       roots only in a {@code config_only} restore; entries of other roots are skipped) into a new
+ *       directory beside the live root, {@code <parent>/.<dir>.restore-<restoreId>} (creating a missing
+ *       parent directory). Live data is not touched; a configured root without entries in the archive is
+ *       left as it is. An entry of a root that is not configured on this host fails the restore with an
+ *       error naming the root, and every stage made so far is deleted, as on any failure or cancellation
+ *       of {@code prepare}. Restored permissions drop setuid, setgid, sticky and world-write bits and
+ *       keep at least {@code 0700} on directories and {@code 0600} on files for the owner, so that a
+ *       forged mode never leaves a tree its owner cannot enter; modification times are restored on files
+ *       and directories. Without options a restored root is exactly the archive's tree: live files, links
+ *       and special files that are not in the archive are gone after the commit.</li>
  *   <li>With {@code include} or {@code exclude}, only the archive's files that the options select are
  *       restored; every live file, directory and symbolic link that they do not select is first copied
  *       into the stage, so it survives. Live files that the options select but that are not in the
  *       archive are removed. Archive directories are restored unless an {@code exclude} matches them or
  *       a parent.</li>
- *   <li>{@code commit} renames each live root to {@code <parent>/.<dir>.previous-<random>} and the stage
- *       to the live root's path (atomic renames within one directory). {@code rollback} puts the previous
- *       trees back and deletes the stages; {@code finish} deletes the previous trees. Deletion never
- *       follows symbolic links.</li>
+ *   <li>{@code commit} renames each live root to {@code <parent>/.<dir>.previous-<restoreId>} and the
+ *       stage to the live root's path (atomic renames within one directory). {@code rollback} renames the
+ *       restored tree back to the stage, puts the previous tree back (or, for a root that did not exist,
+ *       leaves none) and deletes the stage; {@code finish} deletes the previous trees. A tree is deleted
+ *       only after it was renamed to {@code <parent>/.<dir>.discard-<restoreId>}, never following symbolic
+ *       links.</li>
+ *   <li>The journal ({@link RestoreStage#journal()}) holds, for each staged root, {@code root.<name>}:
+ *       its live path, and {@code root.<name>.existed}: whether it existed when the restore was prepared.
+ *       {@link #recover} decides from it and from which of the temporaries named with the restore's id
+ *       exist, so that after a crash at any step of prepare, commit, rollback or finish each root ends up
+ *       as the complete old tree or the complete new one and no temporary is left. A root that is missing
+ *       and whose stage is gone cannot go forward: that is an error naming it.</li>
  * </ul>
  *
  * <h2>Factory reset</h2>
@@ -107,15 +130,10 @@ public final class FilesModule implements BackupModule {
     static final String INCLUDE = "include";
     static final String EXCLUDE = "exclude";
 
-    private static final Logger LOG = LoggerFactory.getLogger(FilesModule.class);
-    private static final Pattern ROOT_KEY = Pattern.compile("root\\.([^.]*)");
-    private static final Pattern TYPE_KEY = Pattern.compile("root\\.([^.]*)\\.type");
-    private static final Pattern ROOT_NAME = Pattern.compile("[A-Za-z0-9_-]+");
-    private static final String CONFIG = "config";
-    private static final String DATA = "data";
+    private static final String JOURNAL_PREFIX = "root";
 
     private static final ModuleInfo INFO = new ModuleInfo(NAME, "system", "Files and directories of the host",
-            "aggregate", List.of(INCLUDE, EXCLUDE));
+            "aggregate", List.of(INCLUDE, EXCLUDE, Policy.ON_CHANGE, Policy.ON_UNREADABLE));
 
     private volatile Map<String, Root> roots = Map.of();
 
@@ -141,135 +159,37 @@ public final class FilesModule implements BackupModule {
     }
 
     /**
-     * Reads the roots. Every key must be {@code root.<name>} or {@code root.<name>.type}.
+     * Reads the roots. Every key must be {@code root.<name>}, {@code root.<name>.type} or
+     * {@code root.<name>.optional}.
      *
      * @throws BackupException {@code INVALID_INPUT} naming the key and its value
      */
     @Override
     public void configure(ModuleConfig config) {
-        Map<String, Path> paths = new TreeMap<>();
-        Map<String, String> types = new TreeMap<>();
-        for (String key : config.keys()) {
-            String value = config.get(key).orElseThrow();
-            Matcher type = TYPE_KEY.matcher(key);
-            Matcher root = ROOT_KEY.matcher(key);
-            if (type.matches()) {
-                checkRootName(key, value, type.group(1));
-                if (!value.equals(CONFIG) && !value.equals(DATA)) {
-                    throw invalid("configuration key '" + key + "' must be 'config' or 'data' (got '" + value + "')");
-                }
-                types.put(type.group(1), value);
-            } else if (root.matches()) {
-                checkRootName(key, value, root.group(1));
-                paths.put(root.group(1), rootPath(key, value));
-            } else {
-                throw invalid("configuration key '" + key + "' is not known (value '" + value
-                        + "'); expected 'root.<name>' or 'root.<name>.type'");
-            }
-        }
-        for (String name : types.keySet()) {
-            if (!paths.containsKey(name)) {
-                throw invalid("configuration key 'root." + name + ".type' has no 'root." + name + "' (value '"
-                        + types.get(name) + "')");
-            }
-        }
-        if (paths.isEmpty()) {
-            roots = Map.of(); // not configured: not available for backup or restore
-            return;
-        }
-        Map<String, Root> configured = new LinkedHashMap<>();
-        for (Map.Entry<String, Path> e : paths.entrySet()) {
-            Root root = new Root(e.getKey(), e.getValue(), CONFIG.equals(types.get(e.getKey())));
-            for (Root other : configured.values()) {
-                if (root.overlaps(other)) {
-                    throw invalid("roots 'root." + other.name() + "' ('" + other.path() + "') and 'root." + root.name()
-                            + "' ('" + root.path() + "') overlap");
-                }
-            }
-            configured.put(root.name(), root);
-        }
-        Set<String> unread = config.unreadKeys();
-        if (!unread.isEmpty()) {
-            throw invalid("configuration keys " + unread + " were not read");
-        }
-        roots = Collections.unmodifiableMap(new TreeMap<>(configured));
+        roots = Configuration.roots(config); // empty: not available for backup or restore
     }
 
+    /**
+     * The bytes of the files a backup would write, from their sizes.
+     *
+     * @throws IOException naming the root, its path and the OS reason when a root is missing (and not
+     *     optional) or cannot be read
+     */
     @Override
     public long estimate(BackupContext context) throws IOException {
-        Filter filter = Filter.of(context.values(INCLUDE), context.values(EXCLUDE));
-        long[] total = {0};
-        for (Root root : selectedRoots(context.configOnly())) {
-            if (!root.checkDirectory()) {
-                continue;
-            }
-            Tree.walk(root, context.cancellation(), directory -> filter.excludes(root.name(), directory.relative()),
-                    new Tree.Visitor() {
-                        @Override
-                        public void file(Node file) {
-                            if (filter.selectsFile(root.name(), file.relative())) {
-                                total[0] += file.attributes().size();
-                            }
-                        }
-                    });
-        }
-        return total[0];
+        return new Backup(selectedRoots(context.configOnly()), context).estimate();
     }
 
+    /**
+     * Writes the entries of the selected roots, after checking every one of them.
+     *
+     * @throws IOException naming the root, its path and the OS reason when a root is missing (and not
+     *     optional) or cannot be read, before anything is written; naming the file and the OS reason when a
+     *     file cannot be read ({@code on_unreadable=fail}) or changed while read ({@code on_change=fail})
+     */
     @Override
     public void backup(BackupContext context, EntrySink sink) throws IOException {
-        Filter filter = Filter.of(context.values(INCLUDE), context.values(EXCLUDE));
-        Cancellation cancellation = context.cancellation();
-        for (Root root : selectedRoots(context.configOnly())) {
-            cancellation.throwIfCancelled();
-            if (!root.checkDirectory()) {
-                LOG.warn("Root '{}' ('{}') of module '{}' does not exist; backing it up as empty", root.name(),
-                        root.path(), NAME);
-                sink.directory(Entry.directory(root.name(), context.clock().instant(),
-                        Attributes.DEFAULT_DIRECTORY_MODE));
-                continue;
-            }
-            BasicFileAttributes rootAttributes = Attributes.read(root.path());
-            sink.directory(Entry.directory(root.name(), Attributes.modified(rootAttributes),
-                    Attributes.mode(rootAttributes, true)));
-            // Directories not yet written, from the outermost; with a filter they wait for their first file.
-            List<Node> pending = new ArrayList<>();
-            Tree.walk(root, cancellation, directory -> filter.excludes(root.name(), directory.relative()),
-                    new Tree.Visitor() {
-                        @Override
-                        public void enterDirectory(Node directory) throws IOException {
-                            if (filter.isEmpty()) {
-                                cancellation.throwIfCancelled();
-                                sink.directory(directoryEntry(directory));
-                            } else {
-                                pending.add(directory);
-                            }
-                        }
-
-                        @Override
-                        public void leaveDirectory(Node directory) {
-                            if (!pending.isEmpty() && pending.get(pending.size() - 1) == directory) {
-                                pending.remove(pending.size() - 1);
-                            }
-                        }
-
-                        @Override
-                        public void file(Node file) throws IOException {
-                            if (!filter.selectsFile(root.name(), file.relative())) {
-                                return;
-                            }
-                            for (Node directory : pending) {
-                                cancellation.throwIfCancelled();
-                                sink.directory(directoryEntry(directory));
-                            }
-                            pending.clear();
-                            cancellation.throwIfCancelled();
-                            BasicFileAttributes a = file.attributes();
-                            sink.file(Entry.file(file.entryName(), a.size(), Attributes.modified(a),
-                                    Attributes.mode(a, false)), file.path());
-                        }
-                    });
-        }
+        new Backup(selectedRoots(context.configOnly()), context).write(sink, context);
     }
 
     @Override
@@ -280,48 +200,15 @@ public final class FilesModule implements BackupModule {
         }
         Map<String, Root> configured = configuredRoots();
         Filter filter = Filter.of(context.values(INCLUDE), context.values(EXCLUDE));
-        Cancellation cancellation = context.cancellation();
+        Policy.of(context.values(Policy.ON_CHANGE), context.values(Policy.ON_UNREADABLE), Warnings.none()); // checked only
+        Map<Path, String> stages = new LinkedHashMap<>();
+        for (Root root : selectedRoots(context.configOnly())) {
+            stages.put(root.path().getParent(), "root '" + root.name() + "'");
+        }
+        FreeSpace.check(NAME, stages, context.bytes());
         Map<String, Staging> stagings = new LinkedHashMap<>();
-        byte[] buffer = new byte[1 << 18];
         try {
-            for (Entry entry = entries.next(); entry != null; entry = entries.next()) {
-                cancellation.throwIfCancelled();
-                String name = entry.name().endsWith("/")
-                        ? entry.name().substring(0, entry.name().length() - 1) : entry.name();
-                int slash = name.indexOf('/');
-                String rootName = slash < 0 ? name : name.substring(0, slash);
-                Root root = configured.get(rootName);
-                if (root == null) {
-                    throw new IOException("Entry '" + entry.name() + "' of module '" + NAME + "' belongs to root '"
-                            + rootName + "', which is not configured on this host");
-                }
-                if (context.configOnly() && !root.config()) {
-                    continue;
-                }
-                Staging staging = stagings.get(rootName);
-                if (staging == null) {
-                    staging = Staging.create(root, filter, cancellation);
-                    stagings.put(rootName, staging);
-                }
-                if (slash < 0) {
-                    if (!entry.directory()) {
-                        throw new IOException("Entry '" + entry.name() + "' of module '" + NAME
-                                + "' names root '" + rootName + "' but is not a directory");
-                    }
-                    staging.addRoot(entry);
-                    continue;
-                }
-                String relative = name.substring(slash + 1);
-                if (!filter.isEmpty() && !filter.selects(rootName, relative, entry)) {
-                    continue;
-                }
-                Entry inRoot = new Entry(entry.name().substring(slash + 1), entry.directory(), entry.size(),
-                        entry.modified(), entry.mode());
-                staging.add(entry, inRoot, entries, buffer);
-            }
-            for (Staging staging : stagings.values()) {
-                staging.applyDirectoryAttributes();
-            }
+            stage(context, entries, configured, filter, stagings);
         } catch (IOException | RuntimeException | Error e) {
             for (Staging staging : stagings.values()) {
                 staging.deleteAfter(e);
@@ -330,9 +217,70 @@ public final class FilesModule implements BackupModule {
         }
         List<Swap> swaps = new ArrayList<>();
         for (Staging staging : stagings.values()) {
-            swaps.add(staging.swap());
+            swaps.add(staging.swap(context.restoreId()));
         }
-        return new FilesRestoreStage(swaps);
+        return new SwapStage(NAME, JOURNAL_PREFIX, swaps);
+    }
+
+    /** Stages every entry of the selected roots, creating a root's stage at its first entry. */
+    private static void stage(RestoreContext context, EntrySource entries, Map<String, Root> configured,
+            Filter filter, Map<String, Staging> stagings) throws IOException {
+        byte[] buffer = new byte[1 << 18];
+        for (Entry entry = entries.next(); entry != null; entry = entries.next()) {
+            context.cancellation().throwIfCancelled();
+            String name = entry.name().endsWith("/")
+                    ? entry.name().substring(0, entry.name().length() - 1) : entry.name();
+            int slash = name.indexOf('/');
+            String rootName = slash < 0 ? name : name.substring(0, slash);
+            Root root = configured.get(rootName);
+            if (root == null) {
+                throw new IOException("Entry '" + entry.name() + "' of module '" + NAME + "' belongs to root '"
+                        + rootName + "', which is not configured on this host");
+            }
+            if (context.configOnly() && !root.config()) {
+                continue;
+            }
+            Staging staging = stagings.get(rootName);
+            if (staging == null) {
+                staging = Staging.create(root, context.restoreId(), filter, context.cancellation());
+                stagings.put(rootName, staging);
+                Swap.step.accept("prepare " + rootName + ": staging");
+            }
+            if (slash < 0) {
+                if (!entry.directory()) {
+                    throw new IOException("Entry '" + entry.name() + "' of module '" + NAME
+                            + "' names root '" + rootName + "' but is not a directory");
+                }
+                staging.addRoot(entry);
+                continue;
+            }
+            String relative = name.substring(slash + 1);
+            if (!filter.isEmpty() && !filter.selects(rootName, relative, entry)) {
+                continue;
+            }
+            Entry inRoot = new Entry(entry.name().substring(slash + 1), entry.directory(), entry.size(),
+                    entry.modified(), entry.mode());
+            staging.add(entry, inRoot, entries, buffer);
+        }
+        for (Staging staging : stagings.values()) {
+            staging.applyDirectoryAttributes();
+        }
+    }
+
+    /**
+     * Finishes ({@code forward}) or undoes an interrupted restore of every root in {@code journal}; with an
+     * empty journal (a crash during prepare) deletes what the restore staged beside the configured roots,
+     * whatever the direction.
+     *
+     * @throws IOException naming the root or path and the OS reason; when a root cannot go forward because
+     *     it is missing and its stage is gone
+     */
+    @Override
+    public void recover(String restoreId, Map<String, String> journal, boolean forward) throws IOException {
+        Map<String, Path> paths = new TreeMap<>();
+        roots.forEach((name, root) -> paths.put(name, root.path()));
+        SwapStage.recover(NAME, JOURNAL_PREFIX, restoreId, journal, paths, forward,
+                (name, live, existed) -> new Swap(name, live, restoreId, existed));
     }
 
     /** Deletes the content of every root, keeping the root directories; checks cancellation between files. */
@@ -342,36 +290,16 @@ public final class FilesModule implements BackupModule {
             if (!root.checkDirectory()) {
                 continue;
             }
-            for (Path child : Tree.sortedChildren(root.path())) {
+            List<Path> children;
+            try {
+                children = Tree.sortedChildren(root.path());
+            } catch (IOException e) {
+                throw root.cannotRead(e);
+            }
+            for (Path child : children) {
                 Tree.delete(child, cancellation);
             }
         }
-    }
-
-    // ---- configuration
-
-    private static void checkRootName(String key, String value, String name) {
-        if (!ROOT_NAME.matcher(name).matches()) {
-            throw invalid("configuration key '" + key + "' (value '" + value + "') has the root name '" + name
-                    + "', which must match [A-Za-z0-9_-]+");
-        }
-    }
-
-    private static Path rootPath(String key, String value) {
-        Path path;
-        try {
-            path = Path.of(value);
-        } catch (InvalidPathException e) {
-            throw invalid("configuration key '" + key + "' is not a valid path (got '" + value + "')");
-        }
-        if (!path.isAbsolute()) {
-            throw invalid("configuration key '" + key + "' must be an absolute path (got '" + value + "')");
-        }
-        path = path.normalize();
-        if (path.getParent() == null) {
-            throw invalid("configuration key '" + key + "' must not be the file system root (got '" + value + "')");
-        }
-        return path;
     }
 
     /** An {@code INVALID_INPUT} error of this module's configuration or options. */
@@ -389,10 +317,5 @@ public final class FilesModule implements BackupModule {
 
     private List<Root> selectedRoots(boolean configOnly) {
         return configuredRoots().values().stream().filter(r -> !configOnly || r.config()).toList();
-    }
-
-    private static Entry directoryEntry(Node directory) {
-        BasicFileAttributes a = directory.attributes();
-        return Entry.directory(directory.entryName(), Attributes.modified(a), Attributes.mode(a, true));
     }
 }

@@ -1,6 +1,7 @@
 package io.backupkit.modules.files;
 
 import io.backupkit.modules.files.Tree.Node;
+import io.backupkit.modules.internal.OsErrors;
 import io.backupkit.spi.Cancellation;
 import io.backupkit.spi.Entry;
 import io.backupkit.spi.EntrySource;
@@ -9,6 +10,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -33,30 +35,45 @@ import java.util.Set;
 final class Staging {
     private final Root root;
     private final Path stage;
+    private final boolean existed;
     /** Directories whose attributes are set once everything is written: path to the entry. */
     private final Map<Path, Entry> directories = new HashMap<>();
     /** The permission bits a new file keeps when given at creation (what the umask lets through), or -1. */
     private final int creationModes;
 
-    private Staging(Root root, Path stage) throws IOException {
+    private Staging(Root root, Path stage, boolean existed) throws IOException {
         this.root = root;
         this.stage = stage;
+        this.existed = existed;
         this.creationModes = creationModes(stage);
     }
 
     /**
-     * Creates the stage {@code <parent>/.<dir>.restore-<random>} (and a missing parent). With a filter, it
-     * first receives every live directory and every live file and link that the filter does not select.
+     * Creates the stage {@code <parent>/.<dir>.restore-<restoreId>} (and a missing parent). With a filter,
+     * it first receives every live directory and every live file and link that the filter does not select.
      */
-    static Staging create(Root root, Filter filter, Cancellation cancellation) throws IOException {
+    static Staging create(Root root, String restoreId, Filter filter, Cancellation cancellation) throws IOException {
         boolean live = root.checkDirectory();
         Path parent = root.path().getParent();
-        Files.createDirectories(parent);
-        Path stage = Files.createTempDirectory(parent, "." + root.path().getFileName() + ".restore-");
+        Path stage = Swap.stage(root.path(), restoreId);
         try {
-            Staging staging = new Staging(root, stage);
+            Files.createDirectories(parent);
+            if (Attributes.posix(parent)) {
+                Files.createDirectory(stage, PosixFilePermissions.asFileAttribute(Attributes.permissions(0700)));
+            } else {
+                Files.createDirectory(stage);
+            }
+        } catch (IOException e) {
+            throw OsErrors.failure(FilesModule.NAME, "create", stage, e);
+        }
+        try {
+            Staging staging = new Staging(root, stage, live);
             if (live && !filter.isEmpty()) {
-                staging.keepUnselected(filter, cancellation);
+                try {
+                    staging.keepUnselected(filter, cancellation);
+                } catch (FileSystemException e) {
+                    throw OsErrors.failure(FilesModule.NAME, "copy", null, e);
+                }
             }
             return staging;
         } catch (IOException | RuntimeException | Error e) {
@@ -114,7 +131,12 @@ final class Staging {
 
     /** Takes the root's own entry: its attributes go to the stage directory. */
     void addRoot(Entry entry) {
-        directories.put(stage, entry);
+        directories.put(stage, restored(entry));
+    }
+
+    /** A directory entry of the archive with the mode it is restored with: at least 0700. */
+    private static Entry restored(Entry directory) {
+        return Entry.directory(directory.name(), directory.modified(), Attributes.restoredMode(directory.mode(), true));
     }
 
     /**
@@ -123,14 +145,18 @@ final class Staging {
      */
     void add(Entry entry, Entry inRoot, EntrySource entries, byte[] buffer) throws IOException {
         Path target = entries.resolve(stage, inRoot);
-        if (entry.directory()) {
-            if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                Files.deleteIfExists(target);
-                Files.createDirectories(target);
+        try {
+            if (entry.directory()) {
+                if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(target);
+                    Files.createDirectories(target);
+                }
+                directories.put(target, restored(entry));
+            } else {
+                writeFile(entry, entries, target, buffer);
             }
-            directories.put(target, entry);
-        } else {
-            writeFile(entry, entries, target, buffer);
+        } catch (FileSystemException e) {
+            throw OsErrors.failure(FilesModule.NAME, "write", target, e);
         }
     }
 
@@ -144,7 +170,7 @@ final class Staging {
         if (!parent.equals(stage) && !directories.containsKey(parent)) {
             Files.createDirectories(parent);
         }
-        int mode = entry.mode() & 0775;
+        int mode = Attributes.restoredMode(entry.mode(), false);
         boolean modeAtCreation = creationModes != -1 && (mode & ~creationModes) == 0;
         long written = 0;
         try (FileChannel out = create(target, modeAtCreation ? mode : -1)) {
@@ -165,7 +191,7 @@ final class Staging {
         if (modeAtCreation) {
             Attributes.setTimes(target, entry.modified());
         } else {
-            Attributes.apply(target, entry.mode(), entry.modified());
+            Attributes.apply(target, mode, entry.modified());
         }
     }
 
@@ -195,7 +221,11 @@ final class Staging {
         paths.sort(Comparator.comparingInt(Path::getNameCount).reversed().thenComparing(Comparator.naturalOrder()));
         for (Path path : paths) {
             Entry entry = directories.get(path);
-            Attributes.apply(path, entry.mode(), entry.modified());
+            try {
+                Attributes.apply(path, entry.mode(), entry.modified());
+            } catch (FileSystemException e) {
+                throw OsErrors.failure(FilesModule.NAME, "set the attributes of", path, e);
+            }
         }
     }
 
@@ -205,7 +235,7 @@ final class Staging {
     }
 
     /** The swap that commits this stage. */
-    Swap swap() {
-        return new Swap(root, stage);
+    Swap swap(String restoreId) {
+        return new Swap(root.name(), root.path(), restoreId, existed);
     }
 }

@@ -1,95 +1,115 @@
 package io.backupkit.modules.files;
 
+import io.backupkit.modules.internal.LiveSwap;
+import io.backupkit.modules.internal.OsErrors;
+import io.backupkit.spi.Cancellation;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
- * One root's stage and, once committed, where its previous live tree went. Each step is an atomic rename
- * within the root's parent directory, and each method may run again after it failed part way.
+ * One root's swap of a restore, named with the restore's id beside the live root: the stage
+ * {@code .<dir>.restore-<id>} (the new tree), the previous tree {@code .<dir>.previous-<id>} once
+ * committed, and {@code .<dir>.discard-<id>}, where a tree goes to be deleted. Every step is an atomic
+ * rename within the root's parent; a tree is deleted only once it was renamed to the discard, which is
+ * garbage whatever it holds. See {@link LiveSwap} for how each step is decided from what is on disk.
  */
-final class Swap {
-    /** The state of one root's swap. */
-    private enum State { STAGED, LIVE_MOVED, COMMITTED, ROLLED_BACK, FINISHED }
+final class Swap extends LiveSwap {
+    /**
+     * Test-only: called with the name of each step of commit, rollback and finish ({@code commit etc:
+     * live to previous}) before it is taken, and of a discard's deletion after its first file is gone;
+     * a no-op otherwise.
+     */
+    static volatile Consumer<String> step = name -> {
+    };
 
-    private final Root root;
-    private final Path stage;
-    private Path previous;
-    private Path discard;
-    private State state = State.STAGED;
+    private final Path discard;
 
-    Swap(Root root, Path stage) {
-        this.root = root;
-        this.stage = stage;
+    Swap(String name, Path live, String restoreId, boolean existed) {
+        super(FilesModule.NAME, "root", name, live, stage(live, restoreId), sibling(live, "previous", restoreId),
+                existed);
+        this.discard = sibling(live, "discard", restoreId);
     }
 
-    boolean finished() {
-        return state == State.FINISHED;
+    /** Where the restore with this id stages the root at {@code live}. */
+    static Path stage(Path live, String restoreId) {
+        return sibling(live, "restore", restoreId);
     }
 
-    private Path sibling(String kind) {
-        return root.path().resolveSibling("." + root.path().getFileName() + "." + kind + "-"
-                + UUID.randomUUID().toString().replace("-", "").substring(0, 16));
+    private static Path sibling(Path live, String kind, String restoreId) {
+        return live.resolveSibling("." + live.getFileName() + "." + kind + "-" + restoreId);
     }
 
-    /** Moves the live root to {@code .<dir>.previous-<random>} and the stage into its place. */
-    void commit() throws IOException {
-        if (state == State.ROLLED_BACK || state == State.FINISHED) {
-            throw new IllegalStateException("Root '" + root.name() + "' of module '" + FilesModule.NAME
-                    + "' cannot commit in state " + state);
+    @Override
+    protected void putLiveAside() throws IOException {
+        if (exists(live)) {
+            move("commit", live, previous);
         }
-        if (state == State.STAGED) {
-            if (Files.exists(root.path(), LinkOption.NOFOLLOW_LINKS)) {
-                Path target = sibling("previous");
-                Files.move(root.path(), target, StandardCopyOption.ATOMIC_MOVE);
-                previous = target;
+    }
+
+    /** Renames the restored tree back to the stage, puts the previous tree back, and deletes the stage. */
+    @Override
+    public void rollback() throws IOException {
+        if (committed()) {
+            move("rollback", live, stage);
+        }
+        if (exists(previous)) {
+            if (exists(live)) {
+                discard("rollback", live);
             }
-            state = State.LIVE_MOVED;
+            move("rollback", previous, live);
         }
-        if (state == State.LIVE_MOVED) {
-            Files.move(stage, root.path(), StandardCopyOption.ATOMIC_MOVE);
-            state = State.COMMITTED;
-        }
-    }
-
-    /** Puts the previous tree back, if it was moved, and deletes the stage. */
-    void rollback() throws IOException {
-        if (state == State.COMMITTED) {
-            Path target = sibling("discard");
-            Files.move(root.path(), target, StandardCopyOption.ATOMIC_MOVE);
-            discard = target;
-            state = State.LIVE_MOVED;
-        }
-        if (state == State.LIVE_MOVED) {
-            if (previous != null) {
-                Files.move(previous, root.path(), StandardCopyOption.ATOMIC_MOVE);
-                previous = null;
-            }
-            state = State.STAGED;
-        }
-        if (state == State.STAGED) {
-            Tree.delete(stage);
-            if (discard != null) {
-                Tree.delete(discard);
-                discard = null;
-            }
-            state = State.ROLLED_BACK;
+        if (exists(stage)) {
+            discard("rollback", stage);
         }
     }
 
-    /** Deletes the previous tree of a committed swap. */
-    void finish() throws IOException {
-        if (state != State.COMMITTED) {
-            throw new IllegalStateException("Root '" + root.name() + "' of module '" + FilesModule.NAME
-                    + "' cannot finish in state " + state);
+    @Override
+    public void finish() throws IOException {
+        if (exists(previous)) {
+            discard("finish", previous);
         }
-        if (previous != null) {
-            Tree.delete(previous);
-            previous = null;
+    }
+
+    @Override
+    protected void putPreviousBack() throws IOException {
+        move("recover", previous, live);
+    }
+
+    @Override
+    protected void cleanUp() throws IOException {
+        if (exists(discard)) {
+            Tree.delete(discard);
         }
-        state = State.FINISHED;
+    }
+
+    private void discard(String operation, Path tree) throws IOException {
+        cleanUp();
+        move(operation, tree, discard);
+        step.accept(operation + " " + name() + ": delete " + kind(discard));
+        boolean[] first = {true};
+        Tree.delete(discard, Cancellation.never(), file -> {
+            if (first[0]) {
+                first[0] = false;
+                step.accept(operation + " " + name() + ": deleting " + kind(discard));
+            }
+        });
+    }
+
+    @Override
+    protected void move(String operation, Path from, Path to) throws IOException {
+        step.accept(operation + " " + name() + ": " + kind(from) + " to " + kind(to));
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw OsErrors.failure(FilesModule.NAME, "rename", from, e);
+        }
+    }
+
+    private String kind(Path path) {
+        return path.equals(live) ? "live" : path.equals(stage) ? "stage" : path.equals(previous) ? "previous"
+                : "discard";
     }
 }

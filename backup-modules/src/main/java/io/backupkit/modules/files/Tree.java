@@ -1,8 +1,10 @@
 package io.backupkit.modules.files;
 
+import io.backupkit.modules.internal.OsErrors;
 import io.backupkit.spi.Cancellation;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -16,6 +18,7 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,21 +55,38 @@ final class Tree {
         default void other(Node node) throws IOException {
             LOG.debug("Module '{}' skips '{}': not a regular file or directory", FilesModule.NAME, node.entryName());
         }
+
+        /**
+         * A directory below the root whose children cannot be listed (after {@link #enterDirectory}); by
+         * default an error naming it and the OS reason. Its children are not walked when this returns.
+         */
+        default void unlistable(Node directory, IOException e) throws IOException {
+            throw OsErrors.failure(FilesModule.NAME, "list", directory.path(), e);
+        }
     }
 
     /**
      * Walks a root depth first, each directory's children sorted by name, checking cancellation before
      * each child. A child that vanishes before its attributes are read is skipped; a directory for which
      * {@code prune} is true is neither entered nor reported.
+     *
+     * @throws IOException naming the path and the OS reason when the root cannot be listed or a child's
+     *     attributes cannot be read, or what {@link Visitor#unlistable} throws
      */
     static void walk(Root root, Cancellation cancellation, Predicate<Node> prune, Visitor visitor)
             throws IOException {
-        walk(root, root.path(), "", cancellation, prune, visitor);
+        List<Path> children;
+        try {
+            children = sortedChildren(root.path());
+        } catch (IOException e) {
+            throw root.cannotRead(e);
+        }
+        walk(root, children, "", cancellation, prune, visitor);
     }
 
-    private static void walk(Root root, Path directory, String relative, Cancellation cancellation,
+    private static void walk(Root root, List<Path> children, String relative, Cancellation cancellation,
             Predicate<Node> prune, Visitor visitor) throws IOException {
-        for (Path child : sortedChildren(directory)) {
+        for (Path child : children) {
             cancellation.throwIfCancelled();
             String childRelative = relative.isEmpty()
                     ? child.getFileName().toString() : relative + "/" + child.getFileName();
@@ -75,6 +95,8 @@ final class Tree {
                 attributes = Attributes.read(child);
             } catch (NoSuchFileException e) {
                 continue;
+            } catch (IOException e) {
+                throw OsErrors.failure(FilesModule.NAME, "read", child, e);
             }
             Node node = new Node(child, childRelative, root.name() + "/" + childRelative, attributes);
             if (attributes.isDirectory()) {
@@ -82,7 +104,15 @@ final class Tree {
                     continue;
                 }
                 visitor.enterDirectory(node);
-                walk(root, child, childRelative, cancellation, prune, visitor);
+                List<Path> grandchildren = null;
+                try {
+                    grandchildren = sortedChildren(child);
+                } catch (IOException e) {
+                    visitor.unlistable(node, e);
+                }
+                if (grandchildren != null) {
+                    walk(root, grandchildren, childRelative, cancellation, prune, visitor);
+                }
                 visitor.leaveDirectory(node);
             } else if (attributes.isRegularFile()) {
                 visitor.file(node);
@@ -109,6 +139,12 @@ final class Tree {
         delete(path, Cancellation.never());
     }
 
+    /** Deletes a file or a tree without following symbolic links; nothing happens when it is absent. */
+    static void delete(Path path, Cancellation cancellation) throws IOException {
+        delete(path, cancellation, deleted -> {
+        });
+    }
+
     /** Deletes a tree after {@code failure}, adding a failure to delete it to that one as suppressed. */
     static void deleteAfter(Throwable failure, Path path) {
         try {
@@ -118,11 +154,24 @@ final class Tree {
         }
     }
 
-    /** Deletes a file or a tree without following symbolic links; nothing happens when it is absent. */
-    static void delete(Path path, Cancellation cancellation) throws IOException {
+    /**
+     * Deletes a file or a tree without following symbolic links, calling {@code deleted} after each file;
+     * nothing happens when it is absent.
+     *
+     * @throws IOException naming the path and the OS reason
+     */
+    static void delete(Path path, Cancellation cancellation, Consumer<Path> deleted) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
+        try {
+            deleteTree(path, cancellation, deleted);
+        } catch (FileSystemException e) {
+            throw OsErrors.failure(FilesModule.NAME, "delete", path, e);
+        }
+    }
+
+    private static void deleteTree(Path path, Cancellation cancellation, Consumer<Path> deleted) throws IOException {
         Files.walkFileTree(path, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
@@ -142,6 +191,7 @@ final class Tree {
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 cancellation.throwIfCancelled();
                 Files.deleteIfExists(file);
+                deleted.accept(file);
                 return FileVisitResult.CONTINUE;
             }
 

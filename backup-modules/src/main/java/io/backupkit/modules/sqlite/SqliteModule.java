@@ -3,6 +3,9 @@ package io.backupkit.modules.sqlite;
 import io.backupkit.api.BackupException;
 import io.backupkit.api.ErrorCode;
 import io.backupkit.api.ModuleInfo;
+import io.backupkit.modules.internal.FreeSpace;
+import io.backupkit.modules.internal.OsErrors;
+import io.backupkit.modules.internal.SwapStage;
 import io.backupkit.spi.BackupContext;
 import io.backupkit.spi.BackupModule;
 import io.backupkit.spi.Cancellation;
@@ -14,9 +17,13 @@ import io.backupkit.spi.RestoreContext;
 import io.backupkit.spi.RestoreStage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -28,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,13 +59,28 @@ import java.util.regex.Pattern;
  * all. A name that is not configured is refused. Databases are data, not configuration: a
  * {@code config_only} backup writes nothing and a {@code config_only} restore changes nothing.
  *
+ * Before anything is written, every selected database is checked: one that is missing, is not a regular
+ * file or cannot be opened fails {@code estimate} and {@code backup} with an error naming it, its path and
+ * the OS reason, as in {@code Module 'sqlite': cannot read database 'main' ('/srv/app/main.db'): No such
+ * file or directory}.
+ *
  * <h2>Restore</h2>
- * {@code prepare} writes each entry to {@code .<file>.restore-<uuid>} beside the live database and
- * refuses it unless {@code PRAGMA integrity_check} says {@code ok}. {@code commit} renames the live
- * database (and its {@code -wal}, {@code -shm} and {@code -journal} files) to
- * {@code .<file>.previous-<uuid>...} and moves the staged file into place atomically; {@code rollback}
- * puts the previous files back; {@code finish} deletes them. The host must close its connections to a
- * database before it is restored: an open connection keeps using the renamed file.
+ * {@code prepare} first checks, when {@link RestoreContext#bytes()} is known, that the file store of each
+ * selected database's directory has that many usable bytes. It writes each entry to
+ * {@code .<file>.restore-<restoreId>} beside the live database and refuses it unless
+ * {@code PRAGMA integrity_check} says {@code ok}. {@code commit} renames the live database (first) and
+ * its {@code -wal}, {@code -shm} and {@code -journal} files to {@code .<file>.previous-<restoreId>...}
+ * and moves the staged file into place atomically; {@code rollback} renames the restored database back to
+ * the stage, puts the previous files back (their database last) and deletes the stage; {@code finish}
+ * deletes the previous files (their database first). The host must close its connections to a database
+ * before it is restored: an open connection keeps using the renamed file.
+ *
+ * <p>The journal ({@link RestoreStage#journal()}) holds, for each staged database, {@code db.<name>}: its
+ * live path, and {@code db.<name>.existed}: whether it existed when the restore was prepared.
+ * {@link #recover} decides from it and from which of the files named with the restore's id exist, so that
+ * after a crash at any step each database ends up as the complete old one (with its own {@code -wal}) or
+ * the complete new one, and no temporary is left. A database that is missing and whose stage is gone
+ * cannot go forward: that is an error naming it.
  *
  * <h2>Factory reset</h2>
  * Deletes every configured database file with its {@code -wal}, {@code -shm} and {@code -journal}
@@ -72,8 +93,8 @@ public final class SqliteModule implements BackupModule {
     public static final String DATABASE = "database";
 
     private static final Pattern DB_KEY = Pattern.compile("db\\.([A-Za-z0-9_-]+)");
-    private static final List<String> COMPANIONS = List.of("-wal", "-shm", "-journal");
     private static final String SUFFIX = ".db";
+    private static final String JOURNAL_PREFIX = "db";
 
     private Map<String, Path> databases = Map.of();
 
@@ -121,9 +142,11 @@ public final class SqliteModule implements BackupModule {
         if (context.configOnly()) {
             return 0;
         }
+        Map<String, Path> selected = selected(context.values(DATABASE));
+        checkReadable(selected);
         long total = 0;
-        for (Path db : selected(context.values(DATABASE)).values()) {
-            for (Path file : List.of(db, companion(db, "-wal"))) {
+        for (Path db : selected.values()) {
+            for (Path file : List.of(db, DatabaseSwap.companion(db, "-wal"))) {
                 if (Files.isRegularFile(file)) {
                     total += Files.size(file);
                 }
@@ -137,14 +160,12 @@ public final class SqliteModule implements BackupModule {
         if (context.configOnly()) {
             return; // databases are data
         }
-        for (Map.Entry<String, Path> db : selected(context.values(DATABASE)).entrySet()) {
+        Map<String, Path> selected = selected(context.values(DATABASE));
+        checkReadable(selected);
+        for (Map.Entry<String, Path> db : selected.entrySet()) {
             context.cancellation().throwIfCancelled();
             String name = db.getKey();
             Path live = db.getValue();
-            if (!Files.isRegularFile(live)) {
-                throw new IOException("Database '" + name + "' ('" + live + "') of module '" + NAME
-                        + "' does not exist");
-            }
             Path temp = Files.createTempDirectory("backupkit-sqlite-");
             Path snapshot = temp.resolve(name + SUFFIX);
             try {
@@ -152,8 +173,8 @@ public final class SqliteModule implements BackupModule {
                     s.execute("PRAGMA busy_timeout = 30000");
                     s.executeUpdate("VACUUM INTO '" + snapshot.toString().replace("'", "''") + "'");
                 } catch (SQLException e) {
-                    throw new IOException("Cannot snapshot database '" + name + "' ('" + live + "'): "
-                            + e.getMessage(), e);
+                    throw new IOException("Module '" + NAME + "': cannot snapshot database '" + name + "' ('" + live
+                            + "'): " + e.getMessage(), e);
                 }
                 sink.file(Entry.file(name + SUFFIX, Files.size(snapshot), Files.getLastModifiedTime(live).toInstant(),
                         0644), snapshot);
@@ -167,10 +188,13 @@ public final class SqliteModule implements BackupModule {
     @Override
     public RestoreStage prepare(RestoreContext context, EntrySource entries) throws IOException {
         if (context.configOnly()) {
-            return new Stage(List.of()); // databases are data: nothing to restore
+            return new SwapStage(NAME, JOURNAL_PREFIX, List.of()); // databases are data: nothing to restore
         }
         Map<String, Path> wanted = selected(context.values(DATABASE));
-        List<Staged> staged = new ArrayList<>();
+        Map<Path, String> directories = new LinkedHashMap<>();
+        wanted.forEach((name, live) -> directories.put(live.getParent(), "database '" + name + "'"));
+        FreeSpace.check(NAME, directories, context.bytes());
+        List<DatabaseSwap> staged = new ArrayList<>();
         try {
             Entry entry;
             while ((entry = entries.next()) != null) {
@@ -180,20 +204,38 @@ public final class SqliteModule implements BackupModule {
                     continue;
                 }
                 Path live = wanted.get(name);
-                Path file = live.resolveSibling("." + live.getFileName() + ".restore-" + UUID.randomUUID());
-                staged.add(new Staged(name, live, file));
+                Path file = DatabaseSwap.stage(live, context.restoreId());
+                staged.add(new DatabaseSwap(name, live, context.restoreId(), Files.exists(live, LinkOption.NOFOLLOW_LINKS)));
                 try (InputStream in = entries.content()) {
                     Files.copy(in, file);
+                } catch (FileSystemException e) {
+                    throw OsErrors.failure(NAME, "write", file, e);
                 }
+                DatabaseSwap.step.accept("prepare " + name + ": staged");
                 checkIntegrity(name, file);
+                deleteCompanions(file);
             }
         } catch (IOException | RuntimeException e) {
-            for (Staged s : staged) {
-                deleteWithCompanions(s.file());
+            for (DatabaseSwap swap : staged) {
+                deleteWithCompanions(DatabaseSwap.stage(swap.live(), context.restoreId()));
             }
             throw e;
         }
-        return new Stage(staged);
+        return new SwapStage(NAME, JOURNAL_PREFIX, staged);
+    }
+
+    /**
+     * Finishes ({@code forward}) or undoes an interrupted restore of every database in {@code journal};
+     * with an empty journal (a crash during prepare) deletes what the restore staged beside the
+     * configured databases, whatever the direction.
+     *
+     * @throws IOException naming the database or path and the OS reason; when a database cannot go
+     *     forward because it is missing and its stage is gone
+     */
+    @Override
+    public void recover(String restoreId, Map<String, String> journal, boolean forward) throws IOException {
+        SwapStage.recover(NAME, JOURNAL_PREFIX, restoreId, journal, databases, forward,
+                (name, live, existed) -> new DatabaseSwap(name, live, restoreId, existed));
     }
 
     @Override
@@ -253,84 +295,53 @@ public final class SqliteModule implements BackupModule {
         return DriverManager.getConnection("jdbc:sqlite:" + db);
     }
 
-    private static Path companion(Path db, String suffix) {
-        return db.resolveSibling(db.getFileName() + suffix);
-    }
-
+    /** Deletes a database file and its companions. */
     private static void deleteWithCompanions(Path db) throws IOException {
-        Files.deleteIfExists(db);
-        for (String suffix : COMPANIONS) {
-            Files.deleteIfExists(companion(db, suffix));
+        delete(db);
+        deleteCompanions(db);
+    }
+
+    private static void deleteCompanions(Path db) throws IOException {
+        for (String suffix : DatabaseSwap.COMPANIONS) {
+            delete(DatabaseSwap.companion(db, suffix));
         }
     }
 
-    /** Moves {@code from} and its companions that exist to {@code to} and the same suffixes. */
-    private static void moveWithCompanions(Path from, Path to) throws IOException {
-        if (Files.exists(from)) {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    private static void delete(Path file) throws IOException {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw OsErrors.failure(NAME, "delete", file, e);
         }
-        for (String suffix : COMPANIONS) {
-            Path companion = companion(from, suffix);
-            if (Files.exists(companion)) {
-                Files.move(companion, companion(to, suffix), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Checks that every database is a regular file that can be opened, before anything is written.
+     *
+     * @throws IOException {@code Module 'sqlite': cannot read database '<name>' ('<path>'): <reason>}
+     */
+    private static void checkReadable(Map<String, Path> selected) throws IOException {
+        for (Map.Entry<String, Path> db : selected.entrySet()) {
+            String problem = null;
+            IOException cause = null;
+            try {
+                if (!Files.readAttributes(db.getValue(), BasicFileAttributes.class).isRegularFile()) {
+                    problem = "not a regular file";
+                } else {
+                    FileChannel.open(db.getValue(), StandardOpenOption.READ).close();
+                }
+            } catch (IOException e) {
+                problem = OsErrors.reason(e);
+                cause = e;
+            }
+            if (problem != null) {
+                throw new IOException("Module '" + NAME + "': cannot read database '" + db.getKey() + "' ('"
+                        + db.getValue() + "'): " + problem, cause);
             }
         }
     }
 
     private static BackupException invalid(String message) {
         return new BackupException(ErrorCode.INVALID_INPUT, "Module '" + NAME + "': " + message);
-    }
-
-    private record Staged(String name, Path live, Path file) {
-        Path previous() {
-            return live.resolveSibling("." + live.getFileName() + ".previous-" + file.getFileName().toString()
-                    .substring(file.getFileName().toString().lastIndexOf("-restore-") + "-restore-".length()));
-        }
-    }
-
-    /** The staged databases; commits them in order and rolls back the committed ones in reverse. */
-    private static final class Stage implements RestoreStage {
-        private final List<Staged> staged;
-        private final List<Staged> committed = new ArrayList<>();
-        private boolean rolledBack;
-
-        Stage(List<Staged> staged) {
-            this.staged = List.copyOf(staged);
-        }
-
-        @Override
-        public void commit() throws IOException {
-            for (Staged s : staged) {
-                moveWithCompanions(s.live(), s.previous()); // the live database, with its -wal and -shm
-                committed.add(s);
-                Files.move(s.file(), s.live(), StandardCopyOption.ATOMIC_MOVE);
-            }
-        }
-
-        @Override
-        public void rollback() throws IOException {
-            if (rolledBack) {
-                return;
-            }
-            for (int i = committed.size() - 1; i >= 0; i--) {
-                Staged s = committed.get(i);
-                if (!Files.exists(s.file())) { // the staged file was moved into place
-                    deleteWithCompanions(s.live());
-                }
-                moveWithCompanions(s.previous(), s.live());
-            }
-            for (Staged s : staged) {
-                deleteWithCompanions(s.file());
-            }
-            committed.clear();
-            rolledBack = true;
-        }
-
-        @Override
-        public void finish() throws IOException {
-            for (Staged s : committed) {
-                deleteWithCompanions(s.previous());
-            }
-        }
     }
 }

@@ -64,7 +64,12 @@ final class FilesModuleContractTest extends ModuleContractTest {
 
     @Override
     protected String sampleOptionValue(String option) {
-        return option.equals("include") ? "**" : "**/*.tmp";
+        return switch (option) {
+            case "include" -> "**";
+            case "exclude" -> "**/*.tmp";
+            case "on_change" -> "fail";
+            default -> "skip"; // on_unreadable
+        };
     }
 
     // ---- shared with FilesModuleTest

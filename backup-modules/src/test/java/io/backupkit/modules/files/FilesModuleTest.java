@@ -57,7 +57,7 @@ final class FilesModuleTest {
             assertThat(info.group()).isEqualTo("system");
             assertThat(info.groupType()).isEqualTo("aggregate");
             assertThat(info.desc()).isEqualTo("Files and directories of the host");
-            assertThat(info.supportedOptions()).containsExactly("include", "exclude");
+            assertThat(info.supportedOptions()).containsExactly("include", "exclude", "on_change", "on_unreadable");
         });
     }
 
@@ -160,9 +160,9 @@ final class FilesModuleTest {
     }
 
     @Test
-    void missingRootIsBackedUpAsEmptyAndRestoredEmpty() throws Exception {
+    void missingOptionalRootIsBackedUpAsEmptyAndRestoredEmpty() throws Exception {
         Path gone = tmp.resolve("gone");
-        FilesModule module = module(Map.of("root.gone", gone.toString()));
+        FilesModule module = module(Map.of("root.gone", gone.toString(), "root.gone.optional", "true"));
 
         InMemoryArchive archive = backup(module, false);
 
@@ -475,14 +475,14 @@ final class FilesModuleTest {
     void rejectsAnUnknownKey() {
         assertInvalid(Map.of("root.cfg", "/srv/cfg", "rot.x", "/srv"),
                 "Module 'files': configuration key 'rot.x' is not known (value '/srv');"
-                        + " expected 'root.<name>' or 'root.<name>.type'");
+                        + " expected 'root.<name>', 'root.<name>.type' or 'root.<name>.optional'");
     }
 
     @Test
     void rejectsAKeyItDoesNotRead() {
         assertInvalid(Map.of("root.cfg", "/srv/cfg", "root.cfg.owner", "root"),
                 "Module 'files': configuration key 'root.cfg.owner' is not known (value 'root');"
-                        + " expected 'root.<name>' or 'root.<name>.type'");
+                        + " expected 'root.<name>', 'root.<name>.type' or 'root.<name>.optional'");
     }
 
     @Test

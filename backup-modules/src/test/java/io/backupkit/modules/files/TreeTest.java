@@ -135,7 +135,7 @@ final class TreeTest {
 
         InMemoryArchive archive = new InMemoryArchive("files");
         module.backup(new BackupContext(false, exclude, Cancellation.never(), Clock.systemUTC()), archive);
-        Staging.create(root, Filter.of(List.of(), List.of("cache")), Cancellation.never());
+        Staging.create(root, "tree-test", Filter.of(List.of(), List.of("cache")), Cancellation.never());
 
         // With a filter, a directory is written only on the way to a file: 'c' is empty.
         assertThat(archive.names()).containsExactly("cfg", "cfg/A.conf", "cfg/a", "cfg/a/m", "cfg/a/m/n.conf",

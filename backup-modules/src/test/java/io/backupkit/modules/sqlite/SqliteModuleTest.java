@@ -13,6 +13,7 @@ import io.backupkit.spi.ModuleConfig;
 import io.backupkit.spi.RestoreContext;
 import io.backupkit.spi.RestoreStage;
 import io.backupkit.testkit.InMemoryArchive;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -224,6 +225,23 @@ final class SqliteModuleTest {
 
         assertThat(Databases.queryLong(db, "SELECT count(*) FROM t")).isEqualTo(2);
         assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void missingDatabaseFailsEstimateAndBackupNamingItAndTheOsReasonWithoutCreatingIt() throws Exception {
+        Databases.sql(dir.resolve("a.db"), "CREATE TABLE t (x)");
+        Path missing = dir.resolve("b.db");
+        SqliteModule module = module(Map.of("db.a", dir.resolve("a.db").toString(), "db.b", missing.toString()));
+        InMemoryArchive archive = new InMemoryArchive("sqlite");
+        String message = "Module 'sqlite': cannot read database 'b' ('" + missing + "'): No such file or directory";
+
+        assertThatThrownBy(() -> module.estimate(backupContext(List.of()))).isInstanceOf(IOException.class)
+                .hasMessage(message);
+        assertThatThrownBy(() -> module.backup(backupContext(List.of()), archive)).isInstanceOf(IOException.class)
+                .hasMessage(message);
+
+        assertThat(archive.size()).as("entries written").isZero();
+        assertThat(missing).doesNotExist();
     }
 
     private List<String> leftovers() throws Exception {

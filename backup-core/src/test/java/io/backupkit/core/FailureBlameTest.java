@@ -164,6 +164,24 @@ final class FailureBlameTest {
     }
 
     @Test
+    void aModulesErrorThatNamesTheModuleNamesItOnce() {
+        Delegating unreadable = new Delegating(alpha) {
+            @Override
+            public void backup(BackupContext context, EntrySink sink) throws IOException {
+                throw new IOException("Module 'alpha': cannot read '/x/y': Permission denied");
+            }
+        };
+        try (BackupEngine engine = EngineFixture.engine(dir.resolve("state")).module(unreadable).build()) {
+            long server = engine.createServer(EngineFixture.localServer(dir.resolve("filer"))).id();
+
+            BackupException e = catchThrowableOfType(BackupException.class,
+                    () -> engine.backup(server, "b", "", ContentInfo.everything()));
+
+            assertThat(e.getMessage()).isEqualTo("Module 'alpha' failed to back up: cannot read '/x/y': Permission denied");
+        }
+    }
+
+    @Test
     void aSpoolDirectoryThatCannotBeWrittenIsTheEnginesFailureNamingIt() throws IOException {
         try (BackupEngine engine = open(alpha)) {
             long server = memoryServer(engine);

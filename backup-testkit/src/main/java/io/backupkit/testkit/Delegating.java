@@ -9,6 +9,7 @@ import io.backupkit.spi.EntrySource;
 import io.backupkit.spi.RestoreContext;
 import io.backupkit.spi.RestoreStage;
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * A module that forwards every call to another, except {@link #configure}: override what a test needs
@@ -73,5 +74,10 @@ public abstract class Delegating implements BackupModule {
     @Override
     public void factoryReset(Cancellation cancellation) throws IOException {
         delegate.factoryReset(cancellation);
+    }
+
+    @Override
+    public void recover(String restoreId, Map<String, String> journal, boolean forward) throws IOException {
+        delegate.recover(restoreId, journal, forward);
     }
 }

@@ -40,8 +40,13 @@ public final class Failures {
             return b;
         }
         if (module != null && e instanceof Exception) {
+            String reason = describe(e);
+            String named = "Module '" + module + "': ";
+            if (reason.startsWith(named)) {
+                reason = reason.substring(named.length()); // the module named itself: once is enough
+            }
             return new BackupException(ErrorCode.MODULE_FAILED, "Module '" + module + "' failed to " + phase + ": "
-                    + describe(e), e);
+                    + reason, e);
         }
         return internal(e);
     }

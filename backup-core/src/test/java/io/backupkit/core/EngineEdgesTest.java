@@ -58,13 +58,13 @@ final class EngineEdgesTest {
     }
 
     @Test
-    void aCompletedBackupWhoseRecordLostItsChecksumIsRefusedSayingSo() throws IOException {
+    void aCompletedBackupWhoseRecordLostItsDigestIsRefusedSayingSo() throws IOException {
         try (BackupEngine engine = EngineFixture.engine(dir.resolve("state")).module(alpha).build()) {
             long server = engine.createServer(localServer(dir.resolve("filer"))).id();
             CompletedBackup backup = engine.backup(server, "b", "", ContentInfo.everything());
             Path record = dir.resolve("filer").resolve(backup.id() + ".json");
             ObjectNode json = (ObjectNode) new ObjectMapper().readTree(record.toFile());
-            json.remove("sha256");
+            json.remove("digest");
             Files.writeString(record, json.toString());
 
             BackupException e = catchThrowableOfType(BackupException.class,
@@ -72,7 +72,7 @@ final class EngineEdgesTest {
 
             assertThat(e.code()).isEqualTo(ErrorCode.INTEGRITY);
             assertThat(e.getMessage()).isEqualTo("Backup '" + backup.id() + "' is completed but its record has no"
-                    + " checksum, so it cannot be verified; it is not restored");
+                    + " digest, so it cannot be verified; it is not restored");
         }
     }
 }

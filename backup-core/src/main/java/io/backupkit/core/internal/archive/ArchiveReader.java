@@ -21,6 +21,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -52,7 +53,6 @@ public final class ArchiveReader implements AutoCloseable {
     }
 
     private final ObjectMapper json = new ObjectMapper();
-    private final MessageDigest archiveDigest = Digests.sha256();
     /** The raw archive bytes, hashed and counted as they are read, on the read-ahead thread. */
     private final TappedInput raw;
     private final Pipes.AsyncInput ahead;
@@ -114,7 +114,7 @@ public final class ArchiveReader implements AutoCloseable {
         this.hashes = new Pipes.AsyncOutput(OutputStream.nullOutputStream(), Pipes.CHUNK, 3, "backupkit-entry-digest");
         this.limits = limits;
         this.cancellation = cancellation;
-        this.raw = new TappedInput(source, archiveDigest::update);
+        this.raw = new TappedInput(source, (b, off, len) -> { }); // counted, for the progress and the size
         this.ahead = new Pipes.AsyncInput(() -> Codecs.decompress(raw), raw::drain, Pipes.CHUNK, 4);
         TappedInput raw = this.raw;
         this.decoded = new FilterInputStream(ahead) {
@@ -235,8 +235,8 @@ public final class ArchiveReader implements AutoCloseable {
     }
 
     /**
-     * Reads the manifest, checks every entry against it, checks that nothing follows it, and returns
-     * the SHA-256 of the whole archive as read (hex).
+     * Reads the manifest, checks every entry against it, checks that nothing but zeros follows it, and
+     * returns the backup's digest: the SHA-256 of the manifest's exact bytes (hex).
      */
     public String finish() throws IOException {
         while (currentModule != null || peekIsModule()) {
@@ -269,8 +269,18 @@ public final class ArchiveReader implements AutoCloseable {
         if (nextTarEntry() != null) {
             throw integrity("The archive has entries after its '" + ArchiveWriter.MANIFEST + "'");
         }
-        ahead.drain(); // the archive's tail (tar padding) counts toward its checksum
-        return Digests.hex(archiveDigest);
+        try {
+            tar.end(); // only zeros after the end, and nothing after the compressed stream's end
+            ahead.drain();
+        } catch (IOException e) {
+            throw damaged(e);
+        }
+        return manifestSha256;
+    }
+
+    /** The bytes of the archive as stored (compressed) read so far: after {@link #finish()}, its size. */
+    public long storedBytes() {
+        return raw.count();
     }
 
     private boolean peekIsModule() throws IOException {
@@ -321,6 +331,7 @@ public final class ArchiveReader implements AutoCloseable {
             if (expected.directory() != s.directory()) {
                 throw integrity(what + " has another type than the manifest says");
             }
+            checkAttributes(what, expected, s.mode(), s.modified());
             if (!s.directory()) {
                 if (s.size() > expected.size()) {
                     throw integrity(what + " is larger than the manifest says (" + s.size() + " > " + expected.size()
@@ -353,7 +364,7 @@ public final class ArchiveReader implements AutoCloseable {
     }
 
     /** Checks an entry against the manifest stored beside the archive, before its first byte is read. */
-    private void checkListed(String module, Entry entry) throws IOException {
+    private void checkListed(String module, Entry entry, int mode) throws IOException {
         Manifest.Entry listed = expected.nextEntry();
         String what = "Entry '" + entry.name() + "' of module '" + module + "'";
         if (listed == null) {
@@ -371,6 +382,19 @@ public final class ArchiveReader implements AutoCloseable {
                     + " than the manifest says (" + entry.size() + (entry.size() > listed.size() ? " > " : " < ")
                     + listed.size() + ")");
         }
+        checkAttributes(what, listed, mode, entry.modified());
+    }
+
+    /** The permission bits and the modification time restore recreates must be the manifest's. */
+    private static void checkAttributes(String what, Manifest.Entry listed, int mode, Instant modified) {
+        if (listed.mode() != mode) {
+            throw integrity(what + " has mode " + Integer.toOctalString(mode) + ", the manifest says "
+                    + (listed.mode() < 0 ? "none" : Integer.toOctalString(listed.mode())));
+        }
+        if (!modified.equals(listed.modified())) {
+            throw integrity(what + " has the modification time " + modified + ", the manifest says "
+                    + listed.modified());
+        }
     }
 
     private Tar.Header peek() throws IOException {
@@ -381,11 +405,16 @@ public final class ArchiveReader implements AutoCloseable {
     }
 
     private Tar.Header nextTarEntry() throws IOException {
+        Tar.Header header;
         try {
-            return tar.next();
+            header = tar.next();
         } catch (IOException e) {
             throw damaged(e);
         }
+        if (header != null) {
+            checkHeaderChecksum(header); // before its name decides anything
+        }
+        return header;
     }
 
     private int readContent(byte[] b, int off, int len) throws IOException {
@@ -554,10 +583,11 @@ public final class ArchiveReader implements AutoCloseable {
             }
             pending = null;
             Entry entry = check(next, module, names);
+            int mode = next.mode() & 07777;
             if (expected != null) {
-                checkListed(module, entry);
+                checkListed(module, entry, mode);
             }
-            current = new Content(entry);
+            current = new Content(entry, mode);
             hashes.hashing(entry.directory() ? null : current.digest);
             return entry;
         }
@@ -581,10 +611,12 @@ public final class ArchiveReader implements AutoCloseable {
                 String name = current.entry.name();
                 boolean directory = current.entry.directory();
                 long read = current.read;
+                int mode = current.mode;
+                Instant modified = current.entry.modified();
                 MessageDigest digest = directory ? null : current.digest;
                 current = null;
                 hashes.hashing(null);
-                hashes.after(() -> spool(() -> seen.entry(new Manifest.Entry(name, directory, read,
+                hashes.after(() -> spool(() -> seen.entry(new Manifest.Entry(name, directory, read, mode, modified,
                         digest == null ? null : Digests.hex(digest)))));
             }
         }
@@ -594,11 +626,14 @@ public final class ArchiveReader implements AutoCloseable {
     /** The content of one entry, hashed as it is read. Closing it does nothing. */
     private final class Content extends InputStream {
         private final Entry entry;
+        /** The permission bits as the archive holds them, before the engine masks them for restore. */
+        private final int mode;
         private final MessageDigest digest = Digests.sha256();
         private long read;
 
-        Content(Entry entry) {
+        Content(Entry entry, int mode) {
             this.entry = entry;
+            this.mode = mode;
         }
 
         @Override

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.HexFormat;
 
 /**
  * Streams one backup archive: {@code backup.json} (the header) first, then each module's entries
@@ -25,7 +24,8 @@ import java.util.HexFormat;
  * The checksums come last because they are known only once the data has streamed through: the
  * archive is written in one pass, never spooled.
  *
- * <p>Bytes flow entry -> tar -> buffer -> compression -> count and SHA-256 -> target. The target
+ * <p>Bytes flow entry -> tar -> buffer -> compression -> count -> target; each entry's SHA-256 is taken
+ * on the way (one pass over the data), and the manifest's SHA-256 is the backup's digest. The target
  * stream is not closed.
  */
 public final class ArchiveWriter implements AutoCloseable {
@@ -41,9 +41,6 @@ public final class ArchiveWriter implements AutoCloseable {
 
     private final ObjectMapper json = new ObjectMapper();
     private final Counting counting;
-    /** The archive's SHA-256, computed on a thread of its own: hashing twice is most of the CPU a backup takes. */
-    private final Pipes.AsyncDigest archiveDigest;
-    private String archiveSha256;
     private final Pipes.AsyncOutput async;
     private final Tar.Output tar;
     private final Cancellation cancellation;
@@ -79,8 +76,7 @@ public final class ArchiveWriter implements AutoCloseable {
         }
         // files are read and framed on this thread; entries are hashed, the manifest written, the archive
         // compressed and sent on a second; the archive hashed on a third
-        this.archiveDigest = new Pipes.AsyncDigest(Digests.sha256(), Pipes.CHUNK, 3);
-        this.counting = new Counting(target, archiveDigest);
+        this.counting = new Counting(target);
         this.async = new Pipes.AsyncOutput(Codecs.compress(compression, counting), Pipes.CHUNK, 4);
         this.tar = new Tar.Output(async);
     }
@@ -131,7 +127,6 @@ public final class ArchiveWriter implements AutoCloseable {
         tar.closeEntry();
         tar.finish();
         async.close();
-        archiveSha256 = HexFormat.of().formatHex(archiveDigest.digest());
         manifestCopy = new ManifestCopy(manifestFile, manifestSize, Digests.hex(manifestDigest));
         finished = true;
     }
@@ -152,12 +147,13 @@ public final class ArchiveWriter implements AutoCloseable {
         return counting.count;
     }
 
-    /** The SHA-256 of everything written to the target, in hex; only after {@link #finish()}. */
-    public String sha256() {
-        if (!finished) {
-            throw new IllegalStateException("archive not finished");
-        }
-        return archiveSha256;
+    /**
+     * The backup's digest: the SHA-256 of its manifest's exact bytes, which list every entry's SHA-256
+     * and everything a restore recreates from the entry (a Merkle root over the data); in hex, only after
+     * {@link #finish()}.
+     */
+    public String digest() {
+        return manifestCopy().sha256();
     }
 
     @Override
@@ -170,7 +166,6 @@ public final class ArchiveWriter implements AutoCloseable {
         try {
             async.close(); // stops the writer thread, which writes the manifest
         } finally {
-            archiveDigest.stop();
             try {
                 manifest.close();
             } finally {
@@ -266,19 +261,17 @@ public final class ArchiveWriter implements AutoCloseable {
         /** Adds the entry to the manifest on the writer thread, once its content is hashed. */
         private void record(Entry entry, MessageDigest digest) throws IOException {
             async.after(() -> manifest.entry(new Manifest.Entry(entry.name(), entry.directory(), entry.size(),
-                    digest == null ? null : Digests.hex(digest))));
+                    entry.mode() & 07777, entry.modified(), digest == null ? null : Digests.hex(digest))));
             count++;
         }
     }
 
-    /** Counts and hashes what reaches the target; never closes it. */
+    /** Counts what reaches the target; never closes it. */
     private static final class Counting extends FilterOutputStream {
-        private final Pipes.AsyncDigest digest;
         private long count;
 
-        Counting(OutputStream out, Pipes.AsyncDigest digest) {
+        Counting(OutputStream out) {
             super(out);
-            this.digest = digest;
         }
 
         @Override
@@ -289,7 +282,6 @@ public final class ArchiveWriter implements AutoCloseable {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
-            digest.update(b, off, len);
             count += len;
         }
 

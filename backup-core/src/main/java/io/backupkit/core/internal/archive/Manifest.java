@@ -10,13 +10,16 @@ import io.backupkit.api.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 
 /**
  * The layout of {@code manifest.json}, the last entry of every archive: every entry of every module, in
  * archive order, with what restore checks it against. It grows with the entries, so both sides stream
  * it: {@link Writer} as the archive is written, {@link Reader} as it is verified.
  *
- * <pre>{"format": 1, "modules": {"files": {"entries": [{"name", "directory"?, "size"?, "sha256"?}, ...],
+ * <pre>{"format": 1, "modules": {"files": {"entries": [{"name", "mode", "mtime", "directory"?, "size"?,
+ *     "sha256"?}, ...],
  *     "count": n, "bytes": n}, ...}}</pre>
  */
 final class Manifest {
@@ -27,11 +30,15 @@ final class Manifest {
     }
 
     /**
-     * One entry as the manifest lists it: a directory, or a file with its size and SHA-256 (hex).
+     * One entry as the manifest lists it, with everything a restore recreates from it: its name, type,
+     * permission bits and modification time, and for a file its size and SHA-256 (hex). The manifest's
+     * SHA-256 is then the digest of the whole backup.
      *
+     * @param mode the permission bits as written ({@code 07777} at most)
+     * @param modified the modification time as written
      * @param sha256 the file's SHA-256 in hex; null for a directory
      */
-    record Entry(String name, boolean directory, long size, String sha256) {
+    record Entry(String name, boolean directory, long size, int mode, Instant modified, String sha256) {
     }
 
     /** Writes the manifest to a stream, module by module; not thread-safe. */
@@ -53,6 +60,8 @@ final class Manifest {
         void entry(Entry entry) throws IOException {
             out.writeStartObject();
             out.writeStringField("name", entry.name());
+            out.writeNumberField("mode", entry.mode());
+            out.writeStringField("mtime", entry.modified().toString());
             if (entry.directory()) {
                 out.writeBooleanField("directory", true);
             } else {
@@ -158,6 +167,8 @@ final class Manifest {
             String name = null;
             boolean directory = false;
             long size = -1;
+            int mode = -1;
+            Instant modified = null;
             String sha256 = null;
             while (next() == JsonToken.FIELD_NAME) {
                 String field = in.currentName();
@@ -167,10 +178,20 @@ final class Manifest {
                     case "directory" -> directory = value == JsonToken.VALUE_TRUE;
                     case "size" -> size = value == JsonToken.VALUE_NUMBER_INT ? in.getLongValue() : -1;
                     case "sha256" -> sha256 = value == JsonToken.VALUE_STRING ? in.getText() : null;
+                    case "mode" -> mode = value == JsonToken.VALUE_NUMBER_INT ? in.getIntValue() : -1;
+                    case "mtime" -> modified = value == JsonToken.VALUE_STRING ? instant(in.getText()) : null;
                     default -> in.skipChildren();
                 }
             }
-            return new Entry(name == null ? "" : name, directory, size, sha256);
+            return new Entry(name == null ? "" : name, directory, size, mode, modified, sha256);
+        }
+
+        private static Instant instant(String text) {
+            try {
+                return Instant.parse(text);
+            } catch (DateTimeParseException e) {
+                return null;
+            }
         }
 
         private JsonToken next() throws IOException {

@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * The entries read, in order, spooled to a temporary file: the manifest comes last and is checked
@@ -49,6 +50,9 @@ final class ReadLog implements AutoCloseable {
         out.writeUTF(s.name());
         out.writeBoolean(s.directory());
         out.writeLong(s.size());
+        out.writeInt(s.mode());
+        out.writeLong(s.modified().getEpochSecond());
+        out.writeInt(s.modified().getNano());
         out.writeUTF(s.sha256() == null ? "" : s.sha256());
     }
 
@@ -89,8 +93,10 @@ final class ReadLog implements AutoCloseable {
         String name = in.readUTF();
         boolean directory = in.readBoolean();
         long size = in.readLong();
+        int mode = in.readInt();
+        Instant modified = Instant.ofEpochSecond(in.readLong(), in.readInt());
         String sha = in.readUTF();
-        return new Manifest.Entry(name, directory, size, sha.isEmpty() ? null : sha);
+        return new Manifest.Entry(name, directory, size, mode, modified, sha.isEmpty() ? null : sha);
     }
 
     @Override

@@ -228,7 +228,8 @@ final class Tar {
 
         /** The next entry, or null at the end of the archive (a zero block, or the end of the stream). */
         Header next() throws IOException {
-            skip(remaining + padding);
+            skip(remaining);
+            skipZeros(padding, "the padding of an entry");
             remaining = 0;
             padding = 0;
             if (ended) {
@@ -257,7 +258,7 @@ final class Tar {
                                 + MAX_EXTENDED);
                     }
                     byte[] data = readFully((int) size); // grows with what is there, not with what is declared
-                    skip(padding(size));
+                    skipZeros(padding(size), "the padding of an extended header");
                     if (type == GNU_LONG_NAME) {
                         longName = cString(data, 0, data.length);
                     } else if (type == PAX) {
@@ -346,6 +347,40 @@ final class Tar {
                 int read = in.readNBytes(block, 0, step);
                 if (read < step) {
                     throw new EOFException("The archive ends inside an entry, " + (n - read) + " bytes short");
+                }
+                n -= read;
+            }
+        }
+
+        /**
+         * Reads what is left after the end of the archive (its last zero blocks and the record's
+         * padding): nothing but zeros, so that no byte of a stored archive goes unchecked.
+         */
+        void end() throws IOException {
+            if (!ended) {
+                throw new IllegalStateException("the archive has not ended");
+            }
+            int n;
+            while ((n = in.readNBytes(block, 0, BLOCK)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    if (block[i] != 0) {
+                        throw new IOException("The archive has data after its end");
+                    }
+                }
+            }
+        }
+
+        private void skipZeros(long n, String where) throws IOException {
+            while (n > 0) {
+                int step = (int) Math.min(n, BLOCK);
+                int read = in.readNBytes(block, 0, step);
+                if (read < step) {
+                    throw new EOFException("The archive ends inside " + where);
+                }
+                for (int i = 0; i < read; i++) {
+                    if (block[i] != 0) {
+                        throw new IOException("The archive has data in " + where);
+                    }
                 }
                 n -= read;
             }

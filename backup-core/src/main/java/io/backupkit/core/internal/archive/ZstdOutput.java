@@ -48,6 +48,7 @@ final class ZstdOutput extends OutputStream {
 
     private static ZstdCompressCtx configure(ZstdCompressCtx context) {
         context.setLevel(LEVEL);
+        context.setChecksum(true); // each frame carries zstd's content checksum: corruption of the compressed bytes is caught
         context.setWorkers(Math.max(1, Runtime.getRuntime().availableProcessors()));
         context.setJobSize(JOB_SIZE);
         return context;

@@ -45,6 +45,7 @@ public final class BackupRun {
 
     private final ServerRecords servers;
     private final Leftovers leftovers;
+    private final DigestRecords digests;
     private final Slot slot;
     private final Plugins plugins;
     private final Selections selections;
@@ -56,6 +57,7 @@ public final class BackupRun {
     public BackupRun(ServerRecords servers, Slot slot, Plugins plugins, EngineState state, Identity identity,
             Compression compression, Clock clock) {
         this.leftovers = new Leftovers(state, servers);
+        this.digests = new DigestRecords(state);
         this.servers = servers;
         this.slot = slot;
         this.plugins = plugins;
@@ -132,7 +134,7 @@ public final class BackupRun {
                 sidecar = Sidecar.started(record, id + compression.suffix(), state.systemId());
                 sidecar.write(transport, false);
                 long size;
-                String sha256;
+                String digest;
                 ManifestRef manifest;
                 try (ObjectUpload upload = transport.create(sidecar.archive(), false);
                         ArchiveWriter writer = new ArchiveWriter(upload.stream(), compression, operation,
@@ -157,11 +159,12 @@ public final class BackupRun {
                     writer.finish();
                     upload.commit();
                     size = writer.size();
-                    sha256 = writer.sha256();
+                    digest = writer.digest();
                     manifest = storeManifest(transport, id, writer.manifestCopy());
                 }
                 CompletedBackup completed = record.withStatus(Status.COMPLETED, size);
-                sidecar.completed(completed, sha256, manifest, warnings.kept()).write(transport, true);
+                sidecar.completed(completed, digest, manifest, warnings.kept()).write(transport, true);
+                digests.record(id, digest);
                 slot.end(operation, new Ended.Completed("Backup completed"), properties());
                 LOG.info("Backup '{}' ({}) to server '{}' completed: {} bytes", name, id, server.name(), size);
                 return Catalogue.onServer(completed, server.id());
@@ -260,7 +263,7 @@ public final class BackupRun {
             Files.copy(copy.file(), upload.stream());
             upload.commit();
         }
-        return new ManifestRef(name, copy.size(), copy.sha256());
+        return new ManifestRef(name, copy.size());
     }
 
     /**

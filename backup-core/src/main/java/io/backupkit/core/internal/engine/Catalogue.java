@@ -46,10 +46,12 @@ public final class Catalogue {
     private static final Logger LOG = LoggerFactory.getLogger(Catalogue.class);
 
     private final ServerRecords servers;
+    private final DigestRecords digests;
     private final EngineState state;
     private final Slot slot;
 
     public Catalogue(ServerRecords servers, EngineState state, Slot slot) {
+        this.digests = new DigestRecords(state);
         this.servers = servers;
         this.state = state;
         this.slot = slot;
@@ -134,9 +136,9 @@ public final class Catalogue {
             throw new BackupException(ErrorCode.INVALID_INPUT, "Backup '" + backup.id() + "' has status '"
                     + backup.status().wire() + "'; only a completed backup can be " + what);
         }
-        if (sidecar.sha256() == null) {
+        if (sidecar.digest() == null || sidecar.manifest() == null) {
             throw new BackupException(ErrorCode.INTEGRITY, "Backup '" + backup.id() + "' is completed but its record"
-                    + " has no checksum, so it cannot be verified; it is not " + what);
+                    + " has no digest, so it cannot be verified; it is not " + what);
         }
         return backup;
     }
@@ -152,6 +154,7 @@ public final class Catalogue {
             Leftovers.remove(transport, List.of(sidecar.archive(), Sidecar.manifestName(backupId)));
             transport.delete(Sidecar.name(backupId)); // the record last: a backup is listed until it is gone
             transport.removeTemporaries(Sidecar.name(backupId));
+            digests.forget(backupId);
             LOG.info("Deleted backup '{}' from server '{}'", backupId, server.name());
         } catch (IOException | RuntimeException e) {
             throw Failures.classify(e);
@@ -196,7 +199,7 @@ public final class Catalogue {
         try (Transport transport = servers.open(server)) {
             String objectName = "import-" + UUID.randomUUID() + Codecs.detect(in).suffix();
             CompletedBackup imported;
-            String sha256;
+            String digest;
             ManifestRef manifest = null;
             Path manifestFile = Files.createTempFile(state.store().spoolDirectory(), "backupkit-import-", ".json");
             try (ObjectUpload upload = transport.create(objectName, false)) {
@@ -209,9 +212,8 @@ public final class Catalogue {
                     while (reader.nextModule() != null) {
                         // nextModule reads each section through its checks
                     }
-                    sha256 = reader.finish();
-                    manifest = new ManifestRef(Sidecar.manifestName(header.backup().id()), Files.size(manifestFile),
-                            reader.manifestSha256());
+                    digest = reader.finish();
+                    manifest = new ManifestRef(Sidecar.manifestName(header.backup().id()), Files.size(manifestFile));
                     CompletedBackup recorded = header.backup();
                     imported = new CompletedBackup(recorded.id(), recorded.name(), recorded.desc(), serverId,
                             Status.COMPLETED, recorded.hostname(), recorded.swVersion(), recorded.model(),
@@ -232,7 +234,7 @@ public final class Catalogue {
             } finally {
                 Files.deleteIfExists(manifestFile);
             }
-            new Sidecar(imported, objectName, sha256, "imported", manifest, List.of()).write(transport, false);
+            new Sidecar(imported, objectName, digest, "imported", manifest, List.of()).write(transport, false);
             LOG.info("Imported backup '{}' ({} bytes) to server '{}'", imported.id(), imported.size(), server.name());
             return imported;
         } catch (IOException | RuntimeException e) {

@@ -9,6 +9,7 @@ import io.backupkit.api.OperationInfo;
 import io.backupkit.api.RestoreStatus;
 import io.backupkit.api.Server;
 import io.backupkit.api.Status;
+import io.backupkit.core.DigestCheck;
 import io.backupkit.core.internal.archive.ArchiveHeader;
 import io.backupkit.core.internal.archive.ArchiveReader;
 import io.backupkit.core.internal.archive.Digests;
@@ -39,6 +40,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -57,12 +59,14 @@ public final class RestoreRun {
     }
 
     private final ServerRecords servers;
+    private final DigestRecords digests;
     private final Slot slot;
     private final Selections selections;
     private final EngineState state;
     private final Clock clock;
 
     public RestoreRun(ServerRecords servers, Slot slot, Plugins plugins, EngineState state, Clock clock) {
+        this.digests = new DigestRecords(state);
         this.servers = servers;
         this.slot = slot;
         this.selections = new Selections(plugins);
@@ -80,6 +84,7 @@ public final class RestoreRun {
         try {
             Sidecar sidecar = Catalogue.sidecar(transport, server, backupId);
             CompletedBackup backup = Catalogue.completed(sidecar, "restored");
+            DigestCheck check = digests.check(backupId, sidecar.digest()); // a swapped archive of ours is refused
             List<Selected> selected = selections.forRestore(backup, request);
             OperationInfo info = new OperationInfo(clock.instant().getEpochSecond(), Status.STARTED,
                     "Restore started", new RestoreStatus(server.name(), backupId, Map.of()));
@@ -89,7 +94,7 @@ public final class RestoreRun {
             RunningOperation operation = slot.begin(new Running(info, serverId, null, List.of(), journal));
             operation.details(null, new OperationDetailsRestore(backup.size()));
             boolean configOnly = backup.contents().configOnly() || request != null && request.configOnly();
-            Run run = new Run(operation, server, transport, sidecar, selected, configOnly);
+            Run run = new Run(operation, server, transport, sidecar, selected, configOnly, check);
             return new Prepared<>(operation, run::run, run::cancel);
         } catch (IOException | RuntimeException e) {
             Catalogue.closeQuietly(transport);
@@ -105,13 +110,15 @@ public final class RestoreRun {
         private final Sidecar sidecar;
         private final List<Selected> selected;
         private final boolean configOnly;
+        private final DigestCheck check;
         private final List<Staged> stages = new ArrayList<>();
         private final List<Map<String, Object>> results = new ArrayList<>();
         private String inModule;
         private String phase;
 
         Run(RunningOperation operation, Server server, Transport transport, Sidecar sidecar, List<Selected> selected,
-                boolean configOnly) {
+                boolean configOnly, DigestCheck check) {
+            this.check = check;
             this.operation = operation;
             this.server = server;
             this.transport = transport;
@@ -152,7 +159,8 @@ public final class RestoreRun {
                                 Failures.describe(e));
                     }
                 }
-                slot.end(operation, new Ended.Completed("Restore completed"), Map.of("modules", results));
+                slot.end(operation, new Ended.Completed("Restore completed"), Map.of("modules", results,
+                        "digest", sidecar.digest(), "digest_check", check.name().toLowerCase(Locale.ROOT)));
                 LOG.info("Restore of backup '{}' from server '{}' completed", backupId(), server.name());
                 return operation.info();
             } catch (Throwable e) {
@@ -203,11 +211,11 @@ public final class RestoreRun {
                         OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
                     copied = new TappedInput(in, digest::update).copyTo(out, ref.size() + 1);
                 }
-                if (copied != ref.size() || !Digests.hex(digest).equals(ref.sha256())) {
+                if (copied != ref.size() || !Digests.hex(digest).equals(sidecar.digest())) {
                     throw new BackupException(ErrorCode.INTEGRITY, "The manifest copy of backup '" + backupId()
-                            + "' does not match its record: it was changed or damaged on the server");
+                            + "' does not match its digest: it was changed or damaged on the server");
                 }
-                return new ManifestCopy(file, ref.size(), ref.sha256());
+                return new ManifestCopy(file, ref.size(), sidecar.digest());
             } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(file);
                 throw e;
@@ -250,10 +258,11 @@ public final class RestoreRun {
                     prepare(s, versions.get(s.name()), 0, empty(s.name()));
                 }
                 operation.message(null, "Verifying the archive");
-                String sha256 = reader.finish();
-                if (!sha256.equals(sidecar.sha256())) {
-                    throw new BackupException(ErrorCode.INTEGRITY, "The archive of backup '" + backupId()
-                            + "' does not match its SHA-256: it was changed or damaged on the server");
+                reader.finish(); // the archive's own manifest is the copy, whose digest was checked
+                if (reader.storedBytes() != sidecar.backup().size()) {
+                    throw new BackupException(ErrorCode.INTEGRITY, "The archive of backup '" + backupId() + "' is "
+                            + reader.storedBytes() + " bytes, its record says " + sidecar.backup().size()
+                            + ": it was changed or damaged on the server");
                 }
             }
         }

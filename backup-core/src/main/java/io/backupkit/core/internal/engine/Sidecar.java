@@ -20,18 +20,20 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code <id>.json} beside each archive on a filer: the completed_backup record, the archive's
- * name and SHA-256, the copy of its manifest ({@code <id>.manifest.json}: what a restore checks every
- * entry against before the entry streams), the warnings of the backup, and the system that wrote it.
- * The filer is the truth about what backups exist.
+ * name, the backup's digest (the SHA-256 of its manifest), the copy of its manifest
+ * ({@code <id>.manifest.json}: what a restore checks every entry against before the entry streams),
+ * the warnings of the backup, and the system that wrote it. The filer is the truth about what backups
+ * exist.
  *
  * @param backup the record
  * @param archive the archive's object name
- * @param sha256 the archive's SHA-256 (hex); null until the backup completed
- * @param systemId the system id of the engine that wrote it
+ * @param digest the backup's digest: the SHA-256 of its manifest's exact bytes (hex); null until the
+ *     backup completed
+ * @param systemId the system id of the engine that wrote it, or {@code imported}
  * @param manifest the copy of the archive's manifest; null until the backup completed
  * @param warnings what the modules kept or skipped with a reservation; never null
  */
-record Sidecar(CompletedBackup backup, String archive, String sha256, String systemId, ManifestRef manifest,
+record Sidecar(CompletedBackup backup, String archive, String digest, String systemId, ManifestRef manifest,
         List<Warning> warnings) {
     public static final String SUFFIX = ".json";
     /** The suffix of a manifest copy's object name. */
@@ -45,13 +47,12 @@ record Sidecar(CompletedBackup backup, String archive, String sha256, String sys
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     /**
-     * The copy of an archive's manifest stored beside it.
+     * The copy of an archive's manifest stored beside it; its SHA-256 is the backup's digest.
      *
      * @param object its object name
      * @param size its size in bytes
-     * @param sha256 the SHA-256 of its bytes, which are the archive's own manifest's bytes
      */
-    record ManifestRef(String object, long size, String sha256) {
+    record ManifestRef(String object, long size) {
     }
 
     /** What a module kept or skipped with a reservation. */
@@ -83,13 +84,12 @@ record Sidecar(CompletedBackup backup, String archive, String sha256, String sys
         node.put("format", 1);
         node.set("completed_backup", ModelTrees.tree(backup));
         node.put("archive", archive);
-        if (sha256 != null) {
-            node.put("sha256", sha256);
+        if (digest != null) {
+            node.put("digest", digest);
         }
         node.put("system_id", systemId);
         if (manifest != null) {
-            node.putObject("manifest").put("object", manifest.object()).put("size", manifest.size())
-                    .put("sha256", manifest.sha256());
+            node.putObject("manifest").put("object", manifest.object()).put("size", manifest.size());
         }
         if (!warnings.isEmpty()) {
             ArrayNode list = node.putArray("warnings");
@@ -143,11 +143,10 @@ record Sidecar(CompletedBackup backup, String archive, String sha256, String sys
         if (ref != null) {
             String object = ref.path("object").asText("");
             long size = ref.path("size").asLong(-1);
-            String sha = ref.path("sha256").asText("");
-            if (!object.equals(manifestName(backup.id())) || size < 0 || !SHA256.matcher(sha).matches()) {
+            if (!object.equals(manifestName(backup.id())) || size < 0) {
                 throw invalid(objectName, "its manifest reference is not valid");
             }
-            manifest = new ManifestRef(object, size, sha);
+            manifest = new ManifestRef(object, size);
         }
         List<Warning> warnings = new ArrayList<>();
         for (JsonNode w : node.path("warnings")) {
@@ -156,8 +155,11 @@ record Sidecar(CompletedBackup backup, String archive, String sha256, String sys
                         w.path("reason").asText("")));
             }
         }
-        return new Sidecar(backup, archive, node.hasNonNull("sha256") ? node.get("sha256").asText() : null,
-                node.path("system_id").asText(""), manifest, warnings);
+        String digest = node.hasNonNull("digest") ? node.get("digest").asText() : null;
+        if (digest != null && !SHA256.matcher(digest).matches()) {
+            throw invalid(objectName, "its digest is not a SHA-256");
+        }
+        return new Sidecar(backup, archive, digest, node.path("system_id").asText(""), manifest, warnings);
     }
 
     private static BackupException invalid(String objectName, String why) {
@@ -166,12 +168,12 @@ record Sidecar(CompletedBackup backup, String archive, String sha256, String sys
 
     /** This record with another status (and size). */
     Sidecar with(CompletedBackup newBackup) {
-        return new Sidecar(newBackup, archive, sha256, systemId, manifest, warnings);
+        return new Sidecar(newBackup, archive, digest, systemId, manifest, warnings);
     }
 
-    /** This record, completed: the archive's checksum, its manifest copy and the warnings. */
-    Sidecar completed(CompletedBackup newBackup, String newSha256, ManifestRef newManifest,
+    /** This record, completed: the backup's digest, its manifest copy and the warnings. */
+    Sidecar completed(CompletedBackup newBackup, String newDigest, ManifestRef newManifest,
             List<Warning> newWarnings) {
-        return new Sidecar(newBackup, archive, newSha256, systemId, newManifest, newWarnings);
+        return new Sidecar(newBackup, archive, newDigest, systemId, newManifest, newWarnings);
     }
 }

@@ -29,6 +29,11 @@ public final class State {
     public OperationInfo latestRestore;
     /** The operation running now, so that a crash can be told and undone at the next start; null when idle. */
     public Running running;
+    /**
+     * The digest of every backup this engine made and has not deleted, by backup id: a filer that swaps
+     * in a self-consistent archive is told by its digest.
+     */
+    public final Map<String, String> digests = new LinkedHashMap<>();
     /** Objects on servers that interrupted or failed backups left and that could not be removed yet. */
     public final List<Cleanup> cleanups = new ArrayList<>();
 

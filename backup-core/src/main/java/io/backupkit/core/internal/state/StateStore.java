@@ -50,6 +50,7 @@ public final class StateStore {
     private static final int VERSION = 2;
     private static final Pattern OBJECT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern RESTORE_ID = Pattern.compile("[A-Za-z0-9-]+");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final Path dir;
     private final Path file;
@@ -168,6 +169,18 @@ public final class StateStore {
             }
             state.running = new Running(info, serverId, backupId, objects, restore);
             running.done();
+        }
+        StrictObject digests = root.object("digests");
+        if (digests != null) {
+            for (String id : digests.names()) {
+                String digest = digests.text(id, true);
+                if (!OBJECT_NAME.matcher(id).matches() || !SHA256.matcher(digest).matches()) {
+                    throw new Mismatch("state.digests." + id + ": must be a backup id and a SHA-256 in hex (got '"
+                            + digest + "')");
+                }
+                state.digests.put(id, digest);
+            }
+            digests.done();
         }
         List<JsonNode> cleanups = root.array("cleanups", false);
         for (int i = 0; i < cleanups.size(); i++) {
@@ -319,6 +332,10 @@ public final class StateStore {
                     new TreeMap<>(m.journal()).forEach(journal::put);
                 }
             }
+        }
+        if (!state.digests.isEmpty()) {
+            ObjectNode digests = root.putObject("digests");
+            state.digests.forEach(digests::put);
         }
         if (!state.cleanups.isEmpty()) {
             ArrayNode cleanups = root.putArray("cleanups");

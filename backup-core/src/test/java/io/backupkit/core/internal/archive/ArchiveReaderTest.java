@@ -183,17 +183,18 @@ final class ArchiveReaderTest {
 
     @Test
     void readsACraftedArchiveThatFollowsTheLayout() throws IOException {
-        byte[] archive = new CraftedArchive().header("m", "n")
+        CraftedArchive crafted = new CraftedArchive().header("m", "n")
                 .directory("modules/m/d/")
                 .file("modules/m/d/f", "hello")
-                .file("modules/n/g", "")
-                .manifest().toBytes();
+                .file("modules/n/g", "");
+        byte[] manifest = crafted.manifestBytes();
+        byte[] archive = crafted.manifest().toBytes();
 
         ReadArchive read = read(archive);
 
         assertThat(read.entries()).extracting(r -> r.module() + ":" + r.entry().name())
                 .containsExactly("m:d", "m:d/f", "n:g");
-        assertThat(read.sha256()).isEqualTo(CraftedArchive.sha256(archive));
+        assertThat(read.sha256()).as("the digest: the SHA-256 of the manifest").isEqualTo(CraftedArchive.sha256(manifest));
     }
 
     // --- names ---
@@ -602,7 +603,7 @@ final class ArchiveReaderTest {
             body.write(writer, entries);
             writer.finish();
         }
-        return new Written(target.toByteArray(), writer.sha256(), entries);
+        return new Written(target.toByteArray(), writer.digest(), entries);
     }
 
     private static void directory(ArchiveWriter.ModuleSink sink, List<Read> out, String module, Entry entry)

@@ -153,7 +153,8 @@ final class CraftedArchive {
             rest = rest.substring(0, rest.length() - 1);
         }
         ObjectNode section = manifestModule(module);
-        ObjectNode entry = ((ArrayNode) section.get("entries")).addObject().put("name", rest);
+        ObjectNode entry = ((ArrayNode) section.get("entries")).addObject().put("name", rest)
+                .put("mode", directory ? 0755 : 0644).put("mtime", "1970-01-01T00:16:40Z"); // as written above
         if (directory) {
             entry.put("directory", true);
         } else {

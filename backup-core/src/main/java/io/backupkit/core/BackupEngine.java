@@ -18,6 +18,7 @@ import io.backupkit.api.InvalidInputException;
 import io.backupkit.api.ScheduledBackup;
 import io.backupkit.api.ScheduledBackups;
 import io.backupkit.api.ServerCheck;
+import io.backupkit.api.VerifyReport;
 import io.backupkit.core.internal.engine.BackupRun;
 import io.backupkit.core.internal.engine.Catalogue;
 import io.backupkit.core.internal.engine.FactoryReset;
@@ -30,6 +31,7 @@ import io.backupkit.core.internal.engine.ScheduleRunner;
 import io.backupkit.core.internal.engine.Schedules;
 import io.backupkit.core.internal.engine.ServerRecords;
 import io.backupkit.core.internal.engine.Slot;
+import io.backupkit.core.internal.engine.Verifier;
 import io.backupkit.core.internal.state.EngineLock;
 import io.backupkit.core.internal.state.EngineState;
 import io.backupkit.core.internal.state.State;
@@ -53,6 +55,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +89,7 @@ public final class BackupEngine implements AutoCloseable {
     private final RestoreRun restores;
     private final FactoryReset resets;
     private final Schedules schedules;
+    private final Verifier verifier;
     private final Plugins plugins;
     private final ScheduleRunner runner;
 
@@ -101,6 +105,7 @@ public final class BackupEngine implements AutoCloseable {
         this.restores = new RestoreRun(servers, slot, plugins, state, b.clock);
         this.resets = new FactoryReset(slot, plugins, b.clock);
         this.schedules = new Schedules(state, servers, catalogue, backups, b.clock);
+        this.verifier = new Verifier(servers, state);
         servers.addUser(slot);
         servers.addUser(schedules);
         Recovery recovery = new Recovery(slot, servers, plugins, state);
@@ -255,6 +260,27 @@ public final class BackupEngine implements AutoCloseable {
         return catalogue().importBackup(serverId, archive);
     }
 
+    /**
+     * Verifies a stored backup without restoring it: streams it from its server and checks every entry
+     * against the manifest, the manifest against the backup's digest, and the digest against this
+     * engine's own record when it made the backup; no module is touched. It is read-only, so it runs
+     * beside backups and restores; one verify runs at a time, and {@link #abort()} stops it. See
+     * {@link VerifyReport} for what it proves and what not.
+     *
+     * @return the report; a backup that fails a check is a report with its first failure, not an exception
+     * @throws BackupException BUSY when another verify runs, NOT_FOUND, INVALID_INPUT for a backup that is
+     *     not completed, TRANSPORT_FAILED, ABORTED
+     */
+    public VerifyReport verify(long serverId, String backupId) {
+        return verify(serverId, backupId, bytes -> { });
+    }
+
+    /** As {@link #verify(long, String)}, telling {@code progress} each time more bytes of the archive are read. */
+    public VerifyReport verify(long serverId, String backupId, LongConsumer progress) {
+        state.checkOpen();
+        return verifier.verify(serverId, backupId, requireNonNull(progress, "progress is null"));
+    }
+
     /** Deletes a backup (its archive, then its record) from a server. */
     public void deleteBackup(long serverId, String backupId) {
         catalogue().delete(serverId, backupId);
@@ -362,10 +388,11 @@ public final class BackupEngine implements AutoCloseable {
 
     /**
      * Aborts the running operation: it ends {@code aborted}, removes what it half-wrote and frees the
-     * engine. Returns false when nothing runs.
+     * engine; and a running verify. Returns false when nothing runs.
      */
     public boolean abort() {
-        return slot().abort();
+        boolean operation = slot().abort();
+        return verifier.abort() | operation;
     }
 
     /** The spec's {@code device_status}. */
@@ -420,6 +447,7 @@ public final class BackupEngine implements AutoCloseable {
         }
         state.closing();
         slot.abort();
+        verifier.abort();
         if (runner != null) {
             runner.close();
         }

@@ -31,6 +31,7 @@ import io.backupkit.api.ScheduledBackup;
 import io.backupkit.api.ScheduledBackups;
 import io.backupkit.api.Server;
 import io.backupkit.api.ServerCheck;
+import io.backupkit.api.VerifyReport;
 import io.backupkit.api.Servers;
 import io.backupkit.api.Status;
 import io.backupkit.api.Violation;
@@ -92,6 +93,7 @@ final class GoldenJsonTest {
                 Arguments.of("host_key.json", HostKey.class),
                 Arguments.of("abort_result.json", AbortResult.class),
                 Arguments.of("server_check.json", ServerCheck.class),
+                Arguments.of("verify_report.json", VerifyReport.class),
                 Arguments.of("error.json", ApiError.class),
                 Arguments.of("error_busy.json", ApiError.class));
     }

@@ -68,6 +68,10 @@ final class Endpoints {
         });
         r.add(GET, "/completed_backups/server/{server_id}/items/{id}/file", this::download);
         r.add(POST, "/completed_backups/server/{server_id}/items/{id}/restore", this::restore);
+        r.add(POST, "/completed_backups/server/{server_id}/items/{id}/verify", q -> {
+            q.noBody();
+            return ok(engine.verify(q.serverId("server_id"), q.parameter("id")));
+        });
 
         r.add(GET, "/scheduled_backups", q -> ok(engine.schedules()));
         r.add(POST, "/scheduled_backups", this::createSchedule);

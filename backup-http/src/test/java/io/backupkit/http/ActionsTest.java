@@ -9,12 +9,14 @@ import io.backupkit.api.BackupStatus;
 import io.backupkit.api.Backups;
 import io.backupkit.api.CompletedBackup;
 import io.backupkit.api.ContentInfo;
+import io.backupkit.api.DigestCheck;
 import io.backupkit.api.DeviceStatus;
 import io.backupkit.api.FactoryResetStatus;
 import io.backupkit.api.OperationInfo;
 import io.backupkit.api.OperationType;
 import io.backupkit.api.RestoreStatus;
 import io.backupkit.api.Status;
+import io.backupkit.api.VerifyReport;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
@@ -140,6 +142,25 @@ final class ActionsTest {
 
         assertThat(api.post(restore, "{}").statusCode()).isEqualTo(202);
         api.awaitIdle();
+    }
+
+    @Test
+    void verifiesABackupWithoutRestoringIt() throws Exception {
+        CompletedBackup backup = api.engine.backup(server, "b", "", ContentInfo.everything());
+        api.module.write("data.bin", "changed");
+        String verify = "/completed_backups/server/" + server + "/items/" + backup.id() + "/verify";
+
+        HttpResponse<String> response = api.post(verify);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        VerifyReport report = read(response, VerifyReport.class);
+        assertThat(report.ok()).isTrue();
+        assertThat(report.backupId()).isEqualTo(backup.id());
+        assertThat(report.digestCheck()).isEqualTo(DigestCheck.MATCHED);
+        assertThat(report.storedBytes()).isEqualTo(backup.size());
+        assertThat(api.module.snapshot()).containsEntry("data.bin", "changed");
+        assertThat(api.post("/completed_backups/server/" + server + "/items/" + java.util.UUID.randomUUID()
+                + "/verify").statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -11,6 +11,8 @@ import io.backupkit.core.Compression;
 import io.backupkit.core.internal.archive.ArchiveHeader;
 import io.backupkit.core.internal.archive.ArchiveReader;
 import io.backupkit.core.internal.archive.Codecs;
+import io.backupkit.core.internal.archive.Digests;
+import io.backupkit.core.internal.archive.ManifestCopy;
 import io.backupkit.core.internal.archive.TappedInput;
 import io.backupkit.core.internal.failure.Blame;
 import io.backupkit.core.internal.failure.Failures;
@@ -23,6 +25,7 @@ import io.backupkit.spi.ObjectUpload;
 import io.backupkit.spi.StoredObject;
 import io.backupkit.spi.Transport;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +33,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -141,6 +145,33 @@ public final class Catalogue {
                     + " has no digest, so it cannot be verified; it is not " + what);
         }
         return backup;
+    }
+
+    /**
+     * The copy of a completed backup's manifest stored beside its archive, fetched to a local file in
+     * {@code spool} and checked against the backup's digest: every entry is checked against it before the
+     * entry streams. The caller deletes the file.
+     */
+    static ManifestCopy fetchManifest(Transport transport, Sidecar sidecar, Path spool) throws IOException {
+        ManifestRef ref = sidecar.manifest();
+        String backupId = sidecar.backup().id();
+        Path file = Files.createTempFile(spool, "backupkit-manifest-", ".json");
+        try {
+            MessageDigest digest = Digests.sha256();
+            long copied;
+            try (InputStream in = transport.open(ref.object());
+                    OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                copied = new TappedInput(in, digest::update).copyTo(out, ref.size() + 1);
+            }
+            if (copied != ref.size() || !Digests.hex(digest).equals(sidecar.digest())) {
+                throw new BackupException(ErrorCode.INTEGRITY, "The manifest copy of backup '" + backupId
+                        + "' does not match its digest: it was changed or damaged on the server");
+            }
+            return new ManifestCopy(file, ref.size(), sidecar.digest());
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
     }
 
     /** Deletes a backup (its archive, then its record); not the one being written. */

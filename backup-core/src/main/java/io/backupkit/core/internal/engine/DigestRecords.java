@@ -1,8 +1,8 @@
 package io.backupkit.core.internal.engine;
 
 import io.backupkit.api.BackupException;
+import io.backupkit.api.DigestCheck;
 import io.backupkit.api.ErrorCode;
-import io.backupkit.core.DigestCheck;
 import io.backupkit.core.internal.state.EngineState;
 
 /**
@@ -39,6 +39,20 @@ final class DigestRecords {
      * @throws BackupException INTEGRITY when they differ
      */
     DigestCheck check(String backupId, String digest) {
+        DigestCheck check = compare(backupId, digest);
+        if (check == DigestCheck.DIFFERS) {
+            String recorded;
+            synchronized (state.lock()) {
+                recorded = state.data().digests.get(backupId);
+            }
+            throw new BackupException(ErrorCode.INTEGRITY, "The filer's copy of backup '" + backupId + "' differs"
+                    + " from what this device wrote: its digest is " + digest + ", this device recorded " + recorded);
+        }
+        return check;
+    }
+
+    /** As {@link #check}, saying that they differ rather than throwing. */
+    DigestCheck compare(String backupId, String digest) {
         String recorded;
         synchronized (state.lock()) {
             recorded = state.data().digests.get(backupId);
@@ -46,10 +60,6 @@ final class DigestRecords {
         if (recorded == null) {
             return DigestCheck.NOT_RECORDED;
         }
-        if (!recorded.equals(digest)) {
-            throw new BackupException(ErrorCode.INTEGRITY, "The filer's copy of backup '" + backupId + "' differs"
-                    + " from what this device wrote: its digest is " + digest + ", this device recorded " + recorded);
-        }
-        return DigestCheck.MATCHED;
+        return recorded.equals(digest) ? DigestCheck.MATCHED : DigestCheck.DIFFERS;
     }
 }

@@ -3,20 +3,17 @@ package io.backupkit.core.internal.engine;
 import io.backupkit.api.BackupException;
 import io.backupkit.api.CompletedBackup;
 import io.backupkit.api.ContentInfo;
+import io.backupkit.api.DigestCheck;
 import io.backupkit.api.ErrorCode;
 import io.backupkit.api.OperationDetailsRestore;
 import io.backupkit.api.OperationInfo;
 import io.backupkit.api.RestoreStatus;
 import io.backupkit.api.Server;
 import io.backupkit.api.Status;
-import io.backupkit.core.DigestCheck;
 import io.backupkit.core.internal.archive.ArchiveHeader;
 import io.backupkit.core.internal.archive.ArchiveReader;
-import io.backupkit.core.internal.archive.Digests;
 import io.backupkit.core.internal.archive.ManifestCopy;
-import io.backupkit.core.internal.archive.TappedInput;
 import io.backupkit.core.internal.engine.Selections.Selected;
-import io.backupkit.core.internal.engine.Sidecar.ManifestRef;
 import io.backupkit.core.internal.failure.Failures;
 import io.backupkit.core.internal.state.EngineState;
 import io.backupkit.core.internal.state.State.ModuleJournal;
@@ -29,18 +26,14 @@ import io.backupkit.spi.EntrySource;
 import io.backupkit.spi.RestoreContext;
 import io.backupkit.spi.RestoreStage;
 import io.backupkit.spi.Transport;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -135,7 +128,7 @@ public final class RestoreRun {
             try (transport) {
                 operation.closeOnCancel(transport);
                 operation.total(sidecar.backup().size());
-                ManifestCopy manifest = fetchManifest();
+                ManifestCopy manifest = Catalogue.fetchManifest(transport, sidecar, state.store().spoolDirectory());
                 try {
                     stageAndVerify(manifest);
                 } finally {
@@ -160,7 +153,7 @@ public final class RestoreRun {
                     }
                 }
                 slot.end(operation, new Ended.Completed("Restore completed"), Map.of("modules", results,
-                        "digest", sidecar.digest(), "digest_check", check.name().toLowerCase(Locale.ROOT)));
+                        "digest", sidecar.digest(), "digest_check", check.wire()));
                 LOG.info("Restore of backup '{}' from server '{}' completed", backupId(), server.name());
                 return operation.info();
             } catch (Throwable e) {
@@ -190,36 +183,6 @@ public final class RestoreRun {
 
         private String restoreId() {
             return slot.journal().restore().restoreId();
-        }
-
-        /**
-         * The copy of the archive's manifest stored beside it, fetched to a local file and checked against
-         * the record's checksum: every entry is checked against it before the entry streams.
-         */
-        private ManifestCopy fetchManifest() throws IOException {
-            ManifestRef ref = sidecar.manifest();
-            if (ref == null) {
-                throw new BackupException(ErrorCode.INTEGRITY, "Backup '" + backupId() + "' has no copy of its"
-                        + " manifest beside its archive, so its entries cannot be checked before they stream; it is"
-                        + " not restored");
-            }
-            Path file = Files.createTempFile(state.store().spoolDirectory(), "backupkit-manifest-", ".json");
-            try {
-                MessageDigest digest = Digests.sha256();
-                long copied;
-                try (InputStream in = transport.open(ref.object());
-                        OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-                    copied = new TappedInput(in, digest::update).copyTo(out, ref.size() + 1);
-                }
-                if (copied != ref.size() || !Digests.hex(digest).equals(sidecar.digest())) {
-                    throw new BackupException(ErrorCode.INTEGRITY, "The manifest copy of backup '" + backupId()
-                            + "' does not match its digest: it was changed or damaged on the server");
-                }
-                return new ManifestCopy(file, ref.size(), sidecar.digest());
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(file);
-                throw e;
-            }
         }
 
         /** Every selected module stages its entries; then the whole archive is checked. */

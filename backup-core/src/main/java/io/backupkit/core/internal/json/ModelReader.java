@@ -2,6 +2,8 @@ package io.backupkit.core.internal.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.backupkit.api.AbortResult;
+import io.backupkit.api.DigestCheck;
+import io.backupkit.api.VerifyReport;
 import io.backupkit.api.ApiError;
 import io.backupkit.api.BackupRequest;
 import io.backupkit.api.BackupSize;
@@ -89,6 +91,7 @@ final class ModelReader {
                 Map.entry(RestoreRequest.class, this::restoreRequest),
                 Map.entry(HostKey.class, this::hostKey),
                 Map.entry(AbortResult.class, this::abortResult),
+                Map.entry(VerifyReport.class, this::verifyReport),
                 Map.entry(ServerCheck.class, this::serverCheck),
                 Map.entry(ApiError.class, this::apiError));
         return readers.get(type);
@@ -466,6 +469,22 @@ final class ModelReader {
         boolean aborted = f.requiredBool("aborted");
         f.rejectUnknown();
         return problems.build(path, () -> new AbortResult(aborted));
+    }
+
+    VerifyReport verifyReport(JsonNode node, String path) {
+        Fields f = Fields.of(node, path, problems);
+        if (f == null) {
+            return null;
+        }
+        String backupId = f.requiredString("backup_id");
+        long bytes = f.requiredLong("bytes", NOT_NEGATIVE);
+        String digest = f.string("digest");
+        DigestCheck check = f.requiredEnum("digest_check", DigestCheck.class);
+        long entries = f.requiredLong("entries", NOT_NEGATIVE);
+        String failure = f.string("failure");
+        long stored = f.requiredLong("stored_bytes", NOT_NEGATIVE);
+        f.rejectUnknown();
+        return problems.build(path, () -> new VerifyReport(backupId, entries, bytes, stored, digest, check, failure));
     }
 
     ServerCheck serverCheck(JsonNode node, String path) {

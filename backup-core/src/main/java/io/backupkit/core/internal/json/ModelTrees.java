@@ -2,6 +2,7 @@ package io.backupkit.core.internal.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.backupkit.api.AbortResult;
+import io.backupkit.api.VerifyReport;
 import io.backupkit.api.ApiError;
 import io.backupkit.api.BackupRequest;
 import io.backupkit.api.BackupSize;
@@ -66,6 +67,7 @@ public final class ModelTrees {
             Map.entry(RestoreRequest.class, "restore_request"),
             Map.entry(HostKey.class, "host_key"),
             Map.entry(AbortResult.class, "abort_result"),
+            Map.entry(VerifyReport.class, "verify_report"),
             Map.entry(ServerCheck.class, "server_check"),
             Map.entry(ApiError.class, "error"));
 

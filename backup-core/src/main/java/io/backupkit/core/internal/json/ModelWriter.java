@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backupkit.api.AbortResult;
+import io.backupkit.api.VerifyReport;
 import io.backupkit.api.ApiError;
 import io.backupkit.api.BackupRequest;
 import io.backupkit.api.BackupSize;
@@ -99,6 +100,12 @@ final class ModelWriter {
             return putIfPresent(object().put("fingerprint", v.fingerprint()), "trusted", v.trusted());
         } else if (value instanceof AbortResult v) {
             return object().put("aborted", v.aborted());
+        } else if (value instanceof VerifyReport v) {
+            ObjectNode node = object().put("backup_id", v.backupId()).put("bytes", v.bytes());
+            putIfPresent(node, "digest", v.digest());
+            node.put("digest_check", v.digestCheck().wire()).put("entries", v.entries());
+            putIfPresent(node, "failure", v.failure());
+            return node.put("stored_bytes", v.storedBytes());
         } else if (value instanceof ServerCheck v) {
             ObjectNode node = object();
             v.free().ifPresent(free -> node.put("free_bytes", free));

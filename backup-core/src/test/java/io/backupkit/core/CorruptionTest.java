@@ -2,6 +2,7 @@ package io.backupkit.core;
 
 import static io.backupkit.core.EngineFixture.localServer;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -163,6 +164,26 @@ final class CorruptionTest {
         byte[] bytes = Files.readAllBytes(archive);
         flip(archive, indexOf(bytes, "\"format\":1,\"modules\"") + 2);
         assertRefused("writer", backup, "The archive's 'manifest.json' differs from the copy stored beside it");
+    }
+
+    @Test
+    void aDamagedArchiveNeverDownloadsWholeAndAnIntactOneDownloadsAsStored() throws IOException {
+        CompletedBackup backup = backup(Compression.NONE);
+        Path archive = archive(backup, Compression.NONE);
+        byte[] stored = Files.readAllBytes(archive);
+        try (BackupEngine engine = engine("writer", Compression.NONE)) {
+            long server = engine.servers().items().get(0).id();
+            try (ArchiveDownload download = engine.openArchive(server, backup.id())) {
+                assertThat(download.content().readAllBytes()).isEqualTo(stored);
+            }
+
+            flip(archive, indexOf(stored, "mode=original") + 5);
+            try (ArchiveDownload download = engine.openArchive(server, backup.id())) {
+                assertThatThrownBy(() -> download.content().readAllBytes()).isInstanceOf(IOException.class)
+                        .hasMessage("The archive failed its check: Entry 'config.ini' of module 'alpha' does not"
+                                + " match its SHA-256");
+            }
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.backupkit.http;
 import static io.backupkit.http.ApiFixture.read;
 import static io.backupkit.http.ApiFixture.tree;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupkit.api.BackupStatus;
 import io.backupkit.api.Backups;
@@ -11,6 +12,7 @@ import io.backupkit.api.DeviceStatus;
 import io.backupkit.api.OperationInfo;
 import io.backupkit.api.Status;
 import io.backupkit.core.ArchiveDownload;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -118,6 +120,28 @@ final class TransferCycleTest {
         byte[] bytes = new byte[size];
         new java.util.Random(42).nextBytes(bytes);
         return bytes;
+    }
+
+    @Test
+    void aDamagedArchiveIsCutOffNotDownloadedWhole() throws Exception {
+        a.module.write("data.bin", "payload ".repeat(10_000));
+        long server = a.createLocalServer("filer-a");
+        CompletedBackup backup = a.engine.backup(server, "b", "", io.backupkit.api.ContentInfo.everything());
+        Path stored = first.resolve("filer-filer-a").resolve(backup.id() + ".tar.zst");
+        byte[] bytes = Files.readAllBytes(stored);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(stored, bytes);
+
+        HttpResponse<InputStream> download = a.client.send(
+                a.request("/completed_backups/server/" + server + "/items/" + backup.id() + "/file").GET().build(),
+                BodyHandlers.ofInputStream());
+
+        assertThat(download.statusCode()).isEqualTo(200); // the headers go out before the end is checked
+        assertThatThrownBy(() -> {
+            try (InputStream in = download.body()) {
+                in.readAllBytes();
+            }
+        }).as("the connection is cut before the end of the chunked body").isInstanceOf(IOException.class);
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.backupkit.core.internal.archive.Codecs;
 import io.backupkit.core.internal.archive.Digests;
 import io.backupkit.core.internal.archive.ManifestCopy;
 import io.backupkit.core.internal.archive.TappedInput;
+import io.backupkit.core.internal.archive.VerifyingInput;
 import io.backupkit.core.internal.failure.Blame;
 import io.backupkit.core.internal.failure.Failures;
 import io.backupkit.core.internal.engine.Sidecar.ManifestRef;
@@ -192,27 +193,49 @@ public final class Catalogue {
         }
     }
 
-    /** The archive of a completed backup as stored, with its name and compression; closing it disconnects. */
+    /**
+     * The archive of a completed backup as stored, with its name and compression; closing it disconnects.
+     * It is checked as it streams (every check of a restore, on a thread of its own): the read that would
+     * end it fails instead when the archive does not pass, so a damaged archive never downloads whole.
+     */
     public ArchiveDownload open(long serverId, String backupId) {
         Server server = servers.get(serverId);
         Transport transport = servers.open(server);
+        ManifestCopy manifest = null;
         try {
             Sidecar sidecar = sidecar(transport, server, backupId);
             completed(sidecar, "downloaded");
+            digests.check(backupId, sidecar.digest());
             Compression compression = Compression.ofFileName(sidecar.archive());
-            InputStream content = new FilterInputStream(transport.open(sidecar.archive())) {
+            ManifestCopy copy = fetchManifest(transport, sidecar, state.store().spoolDirectory());
+            manifest = copy;
+            long size = sidecar.backup().size();
+            Path spool = state.store().spoolDirectory();
+            InputStream content = new VerifyingInput(transport.open(sidecar.archive()),
+                    archive -> Verifier.check(archive, copy, size, Cancellation.never(), spool, n -> { })) {
                 @Override
                 public void close() throws IOException {
                     try {
                         super.close();
                     } finally {
-                        transport.close();
+                        try {
+                            Files.deleteIfExists(copy.file());
+                        } finally {
+                            transport.close();
+                        }
                     }
                 }
             };
             return new ArchiveDownload(backupId.replaceAll("[^A-Za-z0-9._-]", "_") + compression.suffix(), compression,
                     content);
         } catch (IOException | RuntimeException e) {
+            if (manifest != null) {
+                try {
+                    Files.deleteIfExists(manifest.file());
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             closeQuietly(transport);
             throw Failures.classify(e);
         }

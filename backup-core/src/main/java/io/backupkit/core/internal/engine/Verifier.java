@@ -16,6 +16,7 @@ import io.backupkit.spi.Transport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
@@ -74,6 +75,47 @@ public final class Verifier {
         return true;
     }
 
+    /** What a check of an archive counted. */
+    record Counts(long entries, long bytes, long stored) {
+    }
+
+    /**
+     * Checks a whole archive against its manifest copy, as a restore would, without a module: every entry
+     * against the manifest, every content against its SHA-256, the archive's own manifest against the
+     * copy, and its stored size against its record's.
+     *
+     * @throws BackupException INTEGRITY naming the first failure
+     */
+    static Counts check(InputStream archive, ManifestCopy manifest, long size, Cancellation cancellation,
+            Path spool, LongConsumer progress) throws IOException {
+        long entries = 0;
+        long bytes = 0;
+        try (ArchiveReader reader = new ArchiveReader(archive, ArchiveReader.Limits.DEFAULT, cancellation, spool,
+                progress)) {
+            reader.expect(manifest);
+            reader.header();
+            byte[] buffer = new byte[1 << 16];
+            while (reader.nextModule() != null) {
+                EntrySource source = reader.entries();
+                for (Entry entry = source.next(); entry != null; entry = source.next()) {
+                    entries++;
+                    if (!entry.directory()) {
+                        InputStream content = source.content();
+                        for (int n = content.read(buffer); n >= 0; n = content.read(buffer)) {
+                            bytes += n;
+                        }
+                    }
+                }
+            }
+            reader.finish();
+            if (reader.storedBytes() != size) {
+                throw new BackupException(ErrorCode.INTEGRITY, "The archive is " + reader.storedBytes() + " bytes, its"
+                        + " record says " + size);
+            }
+            return new Counts(entries, bytes, reader.storedBytes());
+        }
+    }
+
     /** One verify. */
     private final class Run implements Cancellation {
         private final AtomicBoolean cancelled = new AtomicBoolean();
@@ -111,32 +153,16 @@ public final class Verifier {
                     digests.check(backupId, digest); // says how, as a failure of the report
                 }
                 ManifestCopy manifest = Catalogue.fetchManifest(t, sidecar, state.store().spoolDirectory());
-                try (ArchiveReader reader = new ArchiveReader(t.open(sidecar.archive()), ArchiveReader.Limits.DEFAULT,
-                        this, state.store().spoolDirectory(), progress)) {
-                    reader.expect(manifest);
-                    reader.header();
-                    byte[] buffer = new byte[1 << 16];
-                    while (reader.nextModule() != null) {
-                        EntrySource source = reader.entries();
-                        for (Entry entry = source.next(); entry != null; entry = source.next()) {
-                            entries++;
-                            if (!entry.directory()) {
-                                InputStream content = source.content();
-                                for (int n = content.read(buffer); n >= 0; n = content.read(buffer)) {
-                                    bytes += n;
-                                }
-                            }
-                        }
-                    }
-                    reader.finish();
-                    stored = reader.storedBytes();
-                    if (stored != sidecar.backup().size()) {
-                        throw new BackupException(ErrorCode.INTEGRITY, "The archive is " + stored + " bytes, its"
-                                + " record says " + sidecar.backup().size());
-                    }
+                Counts counts;
+                try {
+                    counts = check(t.open(sidecar.archive()), manifest, sidecar.backup().size(), this,
+                            state.store().spoolDirectory(), progress);
                 } finally {
                     Files.deleteIfExists(manifest.file());
                 }
+                entries = counts.entries();
+                bytes = counts.bytes();
+                stored = counts.stored();
                 LOG.info("Verified backup '{}' on server '{}': {} entries, {} bytes, digest {} ({})", backupId,
                         server.name(), entries, bytes, digest, check);
                 return new VerifyReport(backupId, entries, bytes, stored, digest, check, null);

@@ -74,10 +74,11 @@ public final class ArchiveWriter implements AutoCloseable {
         } catch (IOException e) {
             throw spool.tag(e);
         }
-        // files are read and framed on this thread; entries are hashed, the manifest written, the archive
-        // compressed and sent on a second; the archive hashed on a third
         this.counting = new Counting(target);
-        this.async = new Pipes.AsyncOutput(Codecs.compress(compression, counting), Pipes.CHUNK, 4);
+        // files are read and framed on the caller's thread; the archive compressed and sent on a second;
+        // the entries hashed and the manifest written on a third
+        this.async = new Pipes.AsyncOutput(Codecs.compress(compression, counting), Pipes.CHUNK, 4,
+                "backupkit-archive-writer", true);
         this.tar = new Tar.Output(async);
     }
 

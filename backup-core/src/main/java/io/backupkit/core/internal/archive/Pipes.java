@@ -143,6 +143,11 @@ final class Pipes {
     /**
      * Writes go into chunks that a second thread writes to {@code target}. A failure of the target is
      * thrown by the next write, flush or close. Closing closes the target.
+     *
+     * <p>The work that comes with a chunk (hashing parts of it, actions) runs after the chunk is written,
+     * on the writer thread, or, when asked, on a third thread: then writing (compressing, sending) and
+     * hashing, the two heavy stages of a backup, run on two cores, and the thread that reads the files
+     * does neither.
      */
     static final class AsyncOutput extends OutputStream {
         private static final int MAX_ACTIONS = 1024;
@@ -150,6 +155,9 @@ final class Pipes {
         private final BlockingQueue<OutChunk> full;
         private final BlockingQueue<byte[]> free;
         private final Thread worker;
+        /** The chunks written, for the hashing thread; null when the writer hashes. */
+        private final BlockingQueue<OutChunk> written;
+        private final Thread hasher;
         private volatile Throwable failure;
         private byte[] current;
         private int count;
@@ -168,6 +176,11 @@ final class Pipes {
         }
 
         AsyncOutput(OutputStream target, int chunkSize, int depth, String threadName) {
+            this(target, chunkSize, depth, threadName, false);
+        }
+
+        /** @param hashApart run each chunk's work (hashing, actions) on a thread of its own, after the write */
+        AsyncOutput(OutputStream target, int chunkSize, int depth, String threadName, boolean hashApart) {
             this.target = target;
             this.full = new ArrayBlockingQueue<>(depth);
             this.free = new ArrayBlockingQueue<>(depth + 2);
@@ -175,7 +188,9 @@ final class Pipes {
                 free.add(new byte[chunkSize]);
             }
             this.current = new byte[chunkSize];
+            this.written = hashApart ? new ArrayBlockingQueue<>(depth + 1) : null;
             this.worker = start(threadName, this::drain);
+            this.hasher = hashApart ? start(threadName + "-digest", this::hash) : null;
         }
 
         private void drain() {
@@ -183,28 +198,58 @@ final class Pipes {
                 while (true) {
                     OutChunk chunk = full.take();
                     if (chunk.bytes() == END) {
+                        if (written != null) {
+                            written.put(chunk);
+                        }
                         return;
                     }
-                    if (failure == null) {
+                    if (failure == null && chunk.length() > 0) {
                         try {
-                            if (chunk.length() > 0) {
-                                target.write(chunk.bytes(), 0, chunk.length());
-                            }
-                            for (Work w : chunk.work()) {
-                                w.apply(chunk.bytes());
-                            }
+                            target.write(chunk.bytes(), 0, chunk.length());
                         } catch (Throwable e) {
                             failure = e;
                         }
                     }
-                    free.offer(chunk.bytes());
-                    synchronized (drained) {
-                        inFlight--;
-                        drained.notifyAll();
+                    if (written != null && !chunk.work().isEmpty()) {
+                        written.put(chunk);
+                    } else {
+                        work(chunk);
                     }
                 }
             } catch (InterruptedException e) {
                 failure = failure != null ? failure : e;
+            }
+        }
+
+        private void hash() {
+            try {
+                while (true) {
+                    OutChunk chunk = written.take();
+                    if (chunk.bytes() == END) {
+                        return;
+                    }
+                    work(chunk);
+                }
+            } catch (InterruptedException e) {
+                failure = failure != null ? failure : e;
+            }
+        }
+
+        /** Runs a written chunk's work and gives the chunk back. */
+        private void work(OutChunk chunk) {
+            if (failure == null) {
+                try {
+                    for (Work w : chunk.work()) {
+                        w.apply(chunk.bytes());
+                    }
+                } catch (Throwable e) {
+                    failure = e;
+                }
+            }
+            free.offer(chunk.bytes());
+            synchronized (drained) {
+                inFlight--;
+                drained.notifyAll();
             }
         }
 
@@ -362,13 +407,15 @@ final class Pipes {
                     skipTheRest();
                 }
             }
-            while (true) {
-                try {
-                    worker.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                    skipTheRest();
+            for (Thread thread : hasher == null ? List.of(worker) : List.of(worker, hasher)) {
+                while (true) {
+                    try {
+                        thread.join();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        skipTheRest();
+                    }
                 }
             }
             if (interrupted) {

@@ -64,6 +64,33 @@ final class PipesTest {
     }
 
     @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void hashingOnAThreadOfItsOwnGivesTheSameDigestsAndRunsActionsAfterTheirBytes() throws Exception {
+        java.io.ByteArrayOutputStream target = new java.io.ByteArrayOutputStream();
+        Pipes.AsyncOutput out = new Pipes.AsyncOutput(target, CHUNK, 3, "test-writer", true);
+        java.util.List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.Random random = new java.util.Random(11);
+        java.util.List<byte[]> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            byte[] entry = new byte[random.nextInt(3 * CHUNK / 2)];
+            random.nextBytes(entry);
+            entries.add(entry);
+            java.security.MessageDigest digest = Digests.sha256();
+            out.hashing(digest);
+            out.write(entry, 0, entry.length / 2);
+            out.write(entry, entry.length / 2, entry.length - entry.length / 2);
+            out.hashing(null);
+            out.write(new byte[7]); // framing between entries, not hashed
+            out.after(() -> seen.add(Digests.hex(digest)));
+        }
+        out.close();
+
+        assertThat(seen).containsExactlyElementsOf(entries.stream()
+                .map(e -> HexFormat.of().formatHex(Digests.sha256().digest(e))).toList());
+        assertThat(target.size()).isEqualTo(entries.stream().mapToInt(e -> e.length + 7).sum());
+    }
+
+    @Test
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void actionsWithoutBytesGoOutInChunksAndDoNotPileUp() throws Exception {
         java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();

@@ -235,8 +235,9 @@ public record RecurrenceRule(Freq freq, Integer interval, Integer count, String 
      * {@code FREQ=DAILY;COUNT=1}, as DESIGN.md defines them, so that any RFC 5545 reader finds the same
      * occurrences; the parameter {@code X-BACKUPKIT-FREQ} on the RRULE line, which other readers ignore,
      * brings the frequency back. RFC 5545 has no fractions of a second: dtstart and until are written to the
-     * second (they then read back without their fraction), and until in UTC ({@code UNTIL=20250131T000000Z}).
-     * Absent {@code interval} and 1 differ only for QUARTERLY, which always writes its interval.
+     * second (they then read back without their fraction), and until in UTC ({@code UNTIL=20250131T000000Z}),
+     * which reads back as epoch seconds. A QUARTERLY rule always writes its interval, so an absent one reads
+     * back as 1: the same occurrences.
      */
     public String toRfc5545() {
         return RecurrenceRuleText.format(this);

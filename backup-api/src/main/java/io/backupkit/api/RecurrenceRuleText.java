@@ -256,6 +256,7 @@ final class RecurrenceRuleText {
                     parts.put(name, part.substring(eq + 1));
                 }
             }
+            Map<String, String> given = new LinkedHashMap<>(parts);
             String freqText = parts.remove("FREQ");
             Freq freq = freqText == null ? null : freq(freqText.toUpperCase(Locale.ROOT));
             if (freqText == null) {
@@ -297,18 +298,9 @@ final class RecurrenceRuleText {
                 if (interval != null && interval != 1) {
                     fail("RRULE.INTERVAL", "must be 1 " + rule, interval + "");
                 }
-                Map<String, Object> others = new LinkedHashMap<>();
-                others.put("UNTIL", until);
-                others.put("BYMONTH", bymonth);
-                others.put("BYMONTHDAY", bymonthday);
-                others.put("BYDAY", byday);
-                others.put("BYHOUR", byhour);
-                others.put("BYMINUTE", byminute);
-                others.put("BYSECOND", bysecond);
-                others.put("BYSETPOS", bysetpos);
-                others.forEach((name, v) -> {
-                    if (v != null) {
-                        fail("RRULE." + name, "is not allowed " + rule, String.valueOf(v));
+                given.forEach((name, v) -> {
+                    if (!List.of("FREQ", "INTERVAL", "COUNT", "WKST").contains(name)) {
+                        fail("RRULE." + name, "is not allowed " + rule, v);
                     }
                 });
                 freq = Freq.ONETIME;

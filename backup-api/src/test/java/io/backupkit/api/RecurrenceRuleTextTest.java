@@ -150,7 +150,7 @@ final class RecurrenceRuleTextTest {
                 "EXDATE: must be DTSTART, X-WR-TIMEZONE or RRULE (got \"EXDATE:20250107T010000Z\")",
                 "RRULE: is required",
                 "RRULE.COUNT: must be 1 for X-BACKUPKIT-FREQ=ONETIME (got \"2\"); RRULE.BYHOUR: is not allowed for"
-                        + " X-BACKUPKIT-FREQ=ONETIME (got \"[3]\")",
+                        + " X-BACKUPKIT-FREQ=ONETIME (got \"3\")",
                 "RRULE.INTERVAL: must be 3, 6, 9, ... for X-BACKUPKIT-FREQ=QUARTERLY (got \"4\")");
     }
 

@@ -17,7 +17,6 @@ import io.backupkit.api.ScheduledBackup;
 import io.backupkit.api.Status;
 import io.backupkit.api.Violation;
 import io.backupkit.testkit.FakeModule;
-import io.backupkit.testkit.MutableClock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,13 +33,10 @@ final class ScheduleChecksTest {
     @TempDir
     Path dir;
     private ScheduleFixture fixture;
-    private FakeModule alpha;
 
     @BeforeEach
     void data() throws IOException {
-        fixture = new ScheduleFixture(dir, new MutableClock(T0));
-        alpha = new FakeModule("alpha", dir.resolve("alpha"));
-        alpha.write("config.ini", "a");
+        fixture = new ScheduleFixture(dir, T0);
     }
 
     private static RecurrenceRule.Builder onetime(Instant at) {
@@ -54,7 +50,7 @@ final class ScheduleChecksTest {
 
     @Test
     void aOnetimeUpToFiveMinutesInThePastRunsOnceAtOnce() {
-        try (BackupEngine engine = fixture.open(alpha)) {
+        try (BackupEngine engine = fixture.open(fixture.alpha)) {
             long server = fixture.server(engine);
             Instant skewed = T0.minusSeconds(1);
             ScheduledBackup created = engine.createSchedule(schedule("skewed", true, server, onetime(skewed).build()));
@@ -75,7 +71,7 @@ final class ScheduleChecksTest {
 
     @Test
     void refusesAnActiveScheduleThatCanNeverRunNamingTheFieldAndWhy() {
-        try (BackupEngine engine = fixture.open(alpha)) {
+        try (BackupEngine engine = fixture.open(fixture.alpha)) {
             long server = fixture.server(engine);
             Instant past = T0.minus(Duration.ofDays(10));
 
@@ -113,7 +109,7 @@ final class ScheduleChecksTest {
 
     @Test
     void savesAnInactiveScheduleWithAnyValidRuleAndChecksItWhenActivated() {
-        try (BackupEngine engine = fixture.open(alpha)) {
+        try (BackupEngine engine = fixture.open(fixture.alpha)) {
             long server = fixture.server(engine);
             RecurrenceRule ended = RecurrenceRule.builder(Freq.DAILY).dtstart(T0.minus(Duration.ofDays(9))).count(3)
                     .build();
@@ -132,7 +128,7 @@ final class ScheduleChecksTest {
 
     @Test
     void refusesUnknownModulesOptionsAndServerInOneErrorAsAManualBackupWould() {
-        try (BackupEngine engine = fixture.open(alpha)) {
+        try (BackupEngine engine = fixture.open(fixture.alpha)) {
             ContentInfo contents = new ContentInfo(false, List.of(new ModuleSelection("beta", List.of()),
                     new ModuleSelection("alpha", List.of(ModuleOption.of("color", "red")))));
             ScheduledBackup request = ScheduledBackup.create("bad", "", true, 0, 0, 1, 9, contents,
@@ -155,7 +151,7 @@ final class ScheduleChecksTest {
     @Test
     void aRunThatCannotStartIsItsLastRunAndTheLatestBackupWithItsReason() {
         String id;
-        try (BackupEngine engine = fixture.open(alpha)) {
+        try (BackupEngine engine = fixture.open(fixture.alpha)) {
             long server = fixture.server(engine);
             ContentInfo onlyAlpha = new ContentInfo(false, List.of(new ModuleSelection("alpha", List.of())));
             id = engine.createSchedule(ScheduledBackup.create("alpha", "", true, 0, 0, 1, server, onlyAlpha,
@@ -177,7 +173,7 @@ final class ScheduleChecksTest {
                 assertThat(b.properties()).containsEntry("scheduled_for", T0.plusSeconds(60).getEpochSecond());
             });
         }
-        try (BackupEngine engine = fixture.open(alpha)) {
+        try (BackupEngine engine = fixture.open(fixture.alpha)) {
             assertThat(engine.lastRun(id)).get().extracting(ScheduleRun::outcome)
                     .isInstanceOfSatisfying(ScheduleRun.Failed.class,
                             f -> assertThat(f.reason().code()).isEqualTo(ErrorCode.INVALID_INPUT));
@@ -186,11 +182,11 @@ final class ScheduleChecksTest {
 
     @Test
     void keepsTheLastRunOfASchedule() {
-        try (BackupEngine engine = fixture.open(alpha)) {
+        try (BackupEngine engine = fixture.open(fixture.alpha)) {
             long server = fixture.server(engine);
             String id = engine.createSchedule(schedule("hourly", true, server, RecurrenceRule.builder(Freq.HOURLY)
                     .byminute(0).bysecond(0).build())).id();
-            alpha.failBackups(1);
+            fixture.alpha.failBackups(1);
 
             assertThat(engine.lastRun(id)).isEmpty();
             engine.runDue(T0);
@@ -206,7 +202,7 @@ final class ScheduleChecksTest {
     @Test
     void aDtstartFromTheClockIsAWholeSecondAndBysecondIsExact() {
         fixture.clock.set(T0.plusNanos(330_391_666));
-        try (BackupEngine engine = fixture.open(alpha)) {
+        try (BackupEngine engine = fixture.open(fixture.alpha)) {
             long server = fixture.server(engine);
             String hourly = engine.createSchedule(schedule("hourly", true, server, RecurrenceRule.builder(Freq.HOURLY)
                     .bysecond(0).build())).id();

@@ -26,10 +26,9 @@ public final class SchedulingWithDebugLogs {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
-        MutableClock clock = new MutableClock(T0.plusSeconds(10));
-        ScheduleFixture fixture = new ScheduleFixture(dir, clock);
-        FakeModule alpha = new FakeModule("alpha", dir.resolve("alpha"));
-        alpha.write("config.ini", "a");
+        ScheduleFixture fixture = new ScheduleFixture(dir, T0.plusSeconds(10));
+        MutableClock clock = fixture.clock;
+        FakeModule alpha = fixture.alpha;
         RecurrenceRule hourly = RecurrenceRule.builder(Freq.HOURLY).byminute(0).bysecond(0)
                 .timezone("Europe/Budapest").build();
         RecurrenceRule monthly = RecurrenceRule.builder(Freq.MONTHLY).byday(Weekday.SU)

@@ -8,6 +8,7 @@ import io.backupkit.core.internal.state.State.Cursor;
 import io.backupkit.core.internal.state.State.Pending;
 import io.backupkit.core.internal.state.State.ScheduleState;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * What the engine remembers of one schedule besides its record. Guarded by the engine's lock; computing
@@ -74,8 +75,9 @@ final class ScheduleEntry {
         return occurrences;
     }
 
+    /** The occurrences of a schedule's rule; one without dtstart starts at the whole second its rule was set. */
     static Occurrences occurrencesOf(ScheduledBackup schedule, Instant created) {
-        return new Occurrences(schedule.rrule(), created);
+        return new Occurrences(schedule.rrule(), created.truncatedTo(ChronoUnit.SECONDS));
     }
 
     /**

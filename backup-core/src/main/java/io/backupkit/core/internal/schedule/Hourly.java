@@ -125,7 +125,7 @@ final class Hourly implements Expansion {
                     h = Math.max(h + 1, Math.floorDiv(skipTo - base + step - 1, step));
                     continue;
                 }
-                if (hours == null || hours[(int) (Math.floorMod(local, 86_400) / 3600)]) {
+                if (hours == null || hours[Math.floorMod(local, 86_400) / 3600]) {
                     return h;
                 }
                 h++;

@@ -4,6 +4,7 @@ import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.Period;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.TemporalAdjusters;
@@ -39,6 +40,8 @@ final class WallClockCount {
     private final Instant start;
     private final int nano;
     private final Frequency frequency;
+    /** What BYSETPOS picks from: a year, month, week (from Monday) or day. */
+    private final Period period;
     private final Days days;
     /** Seconds of the day of the candidates of a day, ascending. */
     private final int[] times;
@@ -52,6 +55,8 @@ final class WallClockCount {
         this.start = start.toInstant();
         this.nano = start.getNano();
         this.frequency = recur.getFrequency();
+        this.period = frequency == Frequency.YEARLY ? Period.ofYears(1) : frequency == Frequency.MONTHLY
+                ? Period.ofMonths(1) : frequency == Frequency.WEEKLY ? Period.ofWeeks(1) : Period.ofDays(1);
         this.days = Days.of(recur, seed);
         List<Integer> hours = recur.getHourList().isEmpty() ? List.of(seed.getHour()) : recur.getHourList();
         List<Integer> minutes = recur.getMinuteList().isEmpty() ? List.of(seed.getMinute()) : recur.getMinuteList();
@@ -120,14 +125,7 @@ final class WallClockCount {
     }
 
     private LocalDate periodEnd(LocalDate periodStart) {
-        if (frequency == Frequency.YEARLY) {
-            return periodStart.plusYears(1);
-        } else if (frequency == Frequency.MONTHLY) {
-            return periodStart.plusMonths(1);
-        } else if (frequency == Frequency.WEEKLY) {
-            return periodStart.plusWeeks(1);
-        }
-        return periodStart.plusDays(1);
+        return periodStart.plus(period);
     }
 
     /** Gathers the days of one period at a time, then gives each day the times BYSETPOS picks for it. */

@@ -3,6 +3,7 @@ package io.backupkit.api;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -11,6 +12,7 @@ import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -60,6 +62,10 @@ public record RecurrenceRule(Freq freq, Integer interval, Integer count, String 
             "must be epoch seconds between 0 and 99999999999 (fraction allowed, not milliseconds) or yyyyMMdd'T'HHmmss'Z'";
 
     private static final Pattern UNTIL_SECONDS = Pattern.compile("[0-9]{1,11}(\\.[0-9]{1,9})?");
+    /** Eight digits, with or without a fraction: epoch seconds in 1970 to 1973, or (much likelier) a date. */
+    private static final Pattern UNTIL_EIGHT_DIGITS = Pattern.compile("([0-9]{8})(\\.[0-9]{1,9})?");
+    private static final DateTimeFormatter BASIC_DATE = DateTimeFormatter.ofPattern("uuuuMMdd")
+            .withResolverStyle(ResolverStyle.STRICT);
     private static final Pattern UNTIL_BASIC = Pattern.compile("[0-9]{8}T[0-9]{6}Z");
     private static final DateTimeFormatter BASIC = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
             .withResolverStyle(ResolverStyle.STRICT);
@@ -81,7 +87,7 @@ public record RecurrenceRule(Freq freq, Integer interval, Integer count, String 
             c.fail("count", "must not be given together with until", count);
         }
         if (until != null && parseUntil(until).isEmpty()) {
-            c.fail("until", UNTIL_RULE, until);
+            c.fail("until", asDate(until).map(RecurrenceRule::untilDateRule).orElse(UNTIL_RULE), until);
         }
         if (dtstart != null && !EPOCH_SECONDS.contains(dtstart.getEpochSecond())) {
             c.fail("dtstart", DTSTART_RULE, new BigDecimal(epochSeconds(dtstart)));
@@ -162,9 +168,13 @@ public record RecurrenceRule(Freq freq, Integer interval, Integer count, String 
 
     /**
      * Reads an {@code until} value: decimal epoch seconds (up to 11 digits, up to 9 fraction digits) or
-     * {@code yyyyMMdd'T'HHmmss'Z'}. Empty when it is neither.
+     * {@code yyyyMMdd'T'HHmmss'Z'}. Empty when it is neither, and when it is eight digits that make a date
+     * ({@code 20250103}): read as epoch seconds that would be a day in 1970, which nobody means.
      */
     public static Optional<Instant> parseUntil(String text) {
+        if (asDate(text).isPresent()) {
+            return Optional.empty();
+        }
         if (UNTIL_SECONDS.matcher(text).matches()) {
             BigDecimal seconds = new BigDecimal(text);
             long whole = seconds.longValue();
@@ -179,6 +189,58 @@ public record RecurrenceRule(Freq freq, Integer interval, Integer count, String 
             }
         }
         return Optional.empty();
+    }
+
+    /** The date that an {@code until} of eight digits makes ({@code 20250103}), if it makes one. */
+    private static Optional<LocalDate> asDate(String text) {
+        Matcher m = UNTIL_EIGHT_DIGITS.matcher(text);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LocalDate.parse(m.group(1), BASIC_DATE));
+        } catch (DateTimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String untilDateRule(LocalDate date) {
+        return "is the date " + date + ", not epoch seconds: write " + date.format(BASIC_DATE) + "T000000Z or "
+                + date.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+    }
+
+    /**
+     * Reads a rule from its RFC 5545 text, as {@link #toRfc5545()} writes it: an RRULE value
+     * ({@code FREQ=WEEKLY;BYDAY=MO;BYHOUR=2;BYMINUTE=0}), or content lines with an optional {@code DTSTART}
+     * ({@code DTSTART;TZID=Europe/Budapest:20250106T020000} or {@code DTSTART:20250106T010000Z}), an optional
+     * {@code X-WR-TIMEZONE} and the {@code RRULE}. It is strict: what this model cannot hold (BYWEEKNO,
+     * BYYEARDAY, a BYDAY with an ordinal such as {@code -1SU}, a WKST other than MO, a floating DTSTART) is
+     * refused, as are repeated parts. {@code UNTIL} becomes epoch seconds. {@code MONTHLY;INTERVAL=3} stays
+     * MONTHLY: only the {@code X-BACKUPKIT-FREQ} parameter that {@link #toRfc5545()} writes makes it QUARTERLY
+     * (or {@code DAILY;COUNT=1} ONETIME).
+     *
+     * @throws InvalidInputException naming each part that cannot be read ({@code RRULE.BYDAY}, {@code DTSTART})
+     *     and its value, or the rule's own violations ({@code recurrence_rule.bymonthday[0]})
+     */
+    public static RecurrenceRule parse(String text) {
+        return RecurrenceRuleText.parse(text);
+    }
+
+    /**
+     * This rule as RFC 5545 text that {@link #parse} reads back to an equal rule: the bare RRULE value when the
+     * rule has no dtstart, no timezone and a frequency of RFC 5545; otherwise content lines, {@code \n}
+     * apart: {@code DTSTART} in the rule's zone ({@code TZID}) or in UTC when it has none, {@code X-WR-TIMEZONE}
+     * for a zone without dtstart (or for a dtstart in the second pass of a repeated hour, which a TZID time
+     * cannot name), then {@code RRULE}. QUARTERLY is written {@code FREQ=MONTHLY;INTERVAL=3n} and ONETIME
+     * {@code FREQ=DAILY;COUNT=1}, as DESIGN.md defines them, so that any RFC 5545 reader finds the same
+     * occurrences; the parameter {@code X-BACKUPKIT-FREQ} on the RRULE line, which other readers ignore,
+     * brings the frequency back. RFC 5545 has no fractions of a second: dtstart and until are written to the
+     * second (they then read back without their fraction), and until in UTC ({@code UNTIL=20250131T000000Z}),
+     * which reads back as epoch seconds. A QUARTERLY rule always writes its interval, so an absent one reads
+     * back as 1: the same occurrences.
+     */
+    public String toRfc5545() {
+        return RecurrenceRuleText.format(this);
     }
 
     /** An instant as decimal epoch seconds: {@code 1717243200}, or {@code 1717243200.5} with a fraction. */

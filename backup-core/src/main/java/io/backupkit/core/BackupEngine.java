@@ -104,7 +104,7 @@ public final class BackupEngine implements AutoCloseable {
         this.backups = new BackupRun(servers, slot, plugins, state, identity, b.compression, b.clock);
         this.restores = new RestoreRun(servers, slot, plugins, state, b.clock);
         this.resets = new FactoryReset(slot, plugins, b.clock);
-        this.schedules = new Schedules(state, servers, catalogue, backups, b.clock);
+        this.schedules = new Schedules(state, servers, plugins, catalogue, backups, slot, b.clock);
         this.verifier = new Verifier(servers, state);
         servers.addUser(slot);
         servers.addUser(schedules);
@@ -289,15 +289,26 @@ public final class BackupEngine implements AutoCloseable {
     // ---- scheduled backups
 
     /**
-     * Creates a scheduled backup; its {@code id} is generated, {@code next_backup} and
-     * {@code last_backup} are computed (read-only fields of the request are ignored). A rule without
-     * {@code dtstart} starts at the creation time.
+     * Creates a scheduled backup; its {@code id} is generated, {@code next_backup} and {@code last_backup} are
+     * computed (read-only fields of the request are ignored). A rule without {@code dtstart} starts at the
+     * creation time, to the second.
+     *
+     * <p>Checked as a whole, every violation in one {@link InvalidInputException}: {@code contents} as a manual
+     * backup's (installed modules that can back up, options they support), {@code server_id} naming an
+     * existing server, and for an active schedule a rule with an occurrence left after now. A ONETIME whose
+     * {@code dtstart} lies up to 5 minutes in the past (clock skew) runs at once instead.
+     *
+     * @throws InvalidInputException naming each field and why, such as
+     *     {@code scheduled_backup.rrule.until: leaves no occurrence after now (1767225600) (got "1735689600")}
      */
     public ScheduledBackup createSchedule(ScheduledBackup request) {
         return scheduling().create(request);
     }
 
-    /** A scheduled backup with its computed fields. */
+    /**
+     * A scheduled backup with its computed fields. {@code next_backup} is absent when the schedule is inactive
+     * or its rule has ended, and never in the past: a run that is due shows now.
+     */
     public ScheduledBackup schedule(String id) {
         return scheduling().get(id);
     }
@@ -307,7 +318,11 @@ public final class BackupEngine implements AutoCloseable {
         return scheduling().list();
     }
 
-    /** Replaces a scheduled backup's fields; a new rule starts afresh from now. */
+    /**
+     * Replaces a scheduled backup's fields, checked as {@link #createSchedule} checks them. A new rule starts
+     * afresh from now, and so does a schedule that is activated: occurrences that passed while it was inactive
+     * are not caught up.
+     */
     public ScheduledBackup updateSchedule(String id, ScheduledBackup request) {
         return scheduling().update(id, request);
     }
@@ -325,7 +340,19 @@ public final class BackupEngine implements AutoCloseable {
         return scheduling().runDue(now);
     }
 
-    /** The next {@code count} regular runs of a schedule from now; fewer when its rule ends. */
+    /**
+     * What became of a schedule's last run, across restarts: completed with its backup, waiting for a busy
+     * engine, or failed with the reason (also when the backup could not start, for example because a module
+     * it names is no longer installed). Empty before its first run.
+     */
+    public Optional<ScheduleRun> lastRun(String scheduleId) {
+        return scheduling().lastRun(scheduleId);
+    }
+
+    /**
+     * The next {@code count} regular runs of a schedule after now; fewer when its rule ends. For an inactive
+     * schedule, the runs it would have if it were activated now.
+     */
     public List<Instant> upcomingRuns(String scheduleId, int count) {
         return scheduling().upcoming(scheduleId, count);
     }

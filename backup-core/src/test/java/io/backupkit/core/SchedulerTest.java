@@ -10,6 +10,7 @@ import io.backupkit.api.CompletedBackup;
 import io.backupkit.api.ContentInfo;
 import io.backupkit.api.ErrorCode;
 import io.backupkit.api.Freq;
+import io.backupkit.api.InvalidInputException;
 import io.backupkit.api.OperationInfo;
 import io.backupkit.api.RecurrenceRule;
 import io.backupkit.api.ScheduledBackup;
@@ -89,10 +90,13 @@ final class SchedulerTest {
     }
 
     @Test
-    void refusesAScheduleForAnUnknownServer() {
+    void refusesAScheduleForAnUnknownServerAsAnInvalidField() {
         try (BackupEngine engine = open()) {
-            assertThat(catchThrowableOfType(BackupException.class,
-                    () -> engine.createSchedule(daily(9, 0, 0, 1, true))).code()).isEqualTo(ErrorCode.NOT_FOUND);
+            InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
+                    () -> engine.createSchedule(daily(9, 0, 0, 1, true)));
+
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+            assertThat(e).hasMessage("scheduled_backup.server_id: must be the id of an existing server (got 9)");
         }
     }
 

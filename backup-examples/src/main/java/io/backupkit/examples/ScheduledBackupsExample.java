@@ -49,7 +49,16 @@ public final class ScheduledBackupsExample {
                     3, 30, 6, filer.id(), ContentInfo.everything(), lastSundayNight));
             List<Instant> next = engine.upcomingRuns(schedule.id(), 5);
             // [/schedule]
+            // [rrule-text]
+            RecurrenceRule mondays = RecurrenceRule.parse("FREQ=WEEKLY;BYDAY=MO;BYHOUR=2;BYMINUTE=0");
+            String text = lastSundayNight.toRfc5545();
+            // X-WR-TIMEZONE:Europe/Budapest
+            // RRULE:FREQ=MONTHLY;BYDAY=SU;BYHOUR=2;BYMINUTE=30;BYSECOND=0;BYSETPOS=-1
+            // [/rrule-text]
             out.println(new JsonCodec().write(schedule));
+            out.println("As RFC 5545 text:");
+            out.println(text);
+            out.println("Mondays at 02:00 read from text: " + mondays.toRfc5545());
             out.println("Next 5 runs:");
             ZoneId budapest = ZoneId.of("Europe/Budapest");
             next.forEach(at -> out.println("  " + at + "  (" + at.atZone(budapest).toLocalDateTime() + " Budapest)"));

@@ -34,6 +34,9 @@ final class ScheduledBackupsExampleTest {
             assertThat(local.getHour()).isIn(2, 3);
         }
         assertThat(runs.get(0)).isAfter(Instant.now());
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("\"retention\": 6", "Next 5 runs:");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("\"retention\": 6", "Next 5 runs:",
+                "As RFC 5545 text:\nX-WR-TIMEZONE:Europe/Budapest\n"
+                        + "RRULE:FREQ=MONTHLY;BYDAY=SU;BYHOUR=2;BYMINUTE=30;BYSECOND=0;BYSETPOS=-1\n",
+                "Mondays at 02:00 read from text: FREQ=WEEKLY;BYDAY=MO;BYHOUR=2;BYMINUTE=0");
     }
 }

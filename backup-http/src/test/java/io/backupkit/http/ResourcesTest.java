@@ -4,16 +4,24 @@ import static io.backupkit.http.ApiFixture.read;
 import static io.backupkit.http.ApiFixture.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.backupkit.api.Backups;
 import io.backupkit.api.CompletedBackup;
 import io.backupkit.api.ContentInfo;
 import io.backupkit.api.DeviceStatus;
 import io.backupkit.api.ModuleInfo;
+import io.backupkit.api.OperationInfo;
+import io.backupkit.api.ScheduledBackup;
+import io.backupkit.api.ScheduledBackups;
 import io.backupkit.api.Server;
 import io.backupkit.api.Servers;
 import io.backupkit.api.Status;
+import io.backupkit.core.ScheduleRun;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -153,22 +161,68 @@ final class ResourcesTest {
         HttpResponse<String> created = api.post("/scheduled_backups", body);
 
         assertThat(created.statusCode()).isEqualTo(201);
-        io.backupkit.api.ScheduledBackup schedule = read(created, io.backupkit.api.ScheduledBackup.class);
+        ScheduledBackup schedule = read(created, ScheduledBackup.class);
         assertThat(schedule.id()).isNotEqualTo("ignored").matches("[0-9a-f-]{36}");
         assertThat(schedule.nextBackup()).isNotNull();
         assertThat(created.headers().firstValue("Location")).hasValue(BackupHttpServer.BASE_PATH
                 + "/scheduled_backups/items/" + schedule.id());
         String item = "/scheduled_backups/items/" + schedule.id();
-        assertThat(read(api.get(item), io.backupkit.api.ScheduledBackup.class)).isEqualTo(schedule);
-        assertThat(read(api.get("/scheduled_backups"), io.backupkit.api.ScheduledBackups.class).items())
+        assertThat(read(api.get(item), ScheduledBackup.class)).isEqualTo(schedule);
+        assertThat(read(api.get("/scheduled_backups"), ScheduledBackups.class).items())
                 .containsExactly(schedule);
         HttpResponse<String> updated = api.put(item, body.replace("\"retention\": 3", "\"retention\": 9"));
-        assertThat(read(updated, io.backupkit.api.ScheduledBackup.class).retention()).isEqualTo(9);
+        assertThat(read(updated, ScheduledBackup.class).retention()).isEqualTo(9);
         HttpResponse<String> invalid = api.put(item, body.replace("\"retention\": 3", "\"retention\": 0"));
         assertThat(invalid.statusCode()).isEqualTo(400);
         assertThat(tree(invalid).path("violations").get(0).path("field").asText())
                 .isEqualTo("scheduled_backup.retention");
         assertThat(api.delete(item).statusCode()).isEqualTo(204);
         assertThat(api.get(item).statusCode()).isEqualTo(404);
+    }
+
+    private static String body(long server, String contents, String rrule) {
+        return "{\"name\": \"nightly\", \"desc\": \"\", \"active\": true, \"retry_attempts\": 0, \"retry_delay\": 0,"
+                + " \"retention\": 3, \"server_id\": " + server + ", \"contents\": " + contents + ", \"rrule\": " + rrule
+                + "}";
+    }
+
+    @Test
+    void refusesAnUnknownServerModuleAndOptionAndAPastRuleInOne400() {
+        String contents = "{\"config_only\": false, \"modules\": [{\"module\": \"nope\", \"options\": []},"
+                + " {\"module\": \"fake\", \"options\": [{\"name\": \"color\", \"value\": \"red\"}]}]}";
+
+        HttpResponse<String> response = api.post("/scheduled_backups", body(42, contents,
+                "{\"freq\": \"DAILY\", \"dtstart\": 1700000000, \"count\": 2}"));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        List<String> fields = new ArrayList<>();
+        tree(response).path("violations").forEach(v -> fields.add(v.path("field").asText()));
+        assertThat(fields).containsExactly("scheduled_backup.contents.modules[0].module",
+                "scheduled_backup.contents.modules[1].options[0].name", "scheduled_backup.rrule.count",
+                "scheduled_backup.server_id");
+        assertThat(read(api.get("/scheduled_backups"), ScheduledBackups.class).items()).isEmpty();
+    }
+
+    @Test
+    void showsAFailedScheduledBackupWithItsReasonAndScheduleInDeviceStatus() throws Exception {
+        long server = api.createLocalServer("local");
+        long now = Instant.now().getEpochSecond();
+        HttpResponse<String> created = api.post("/scheduled_backups", body(server, "{\"config_only\": false}",
+                "{\"freq\": \"ONETIME\", \"dtstart\": " + now + "}"));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        ScheduledBackup schedule = read(created, ScheduledBackup.class);
+        api.module.failBackups(1);
+
+        List<ScheduleRun> runs = api.engine.runDue(Instant.now());
+        DeviceStatus status = api.awaitIdle();
+
+        assertThat(runs).singleElement().extracting(ScheduleRun::outcome).isInstanceOf(ScheduleRun.Failed.class);
+        OperationInfo latest = status.latestBackup();
+        assertThat(latest.status()).isEqualTo(Status.FAILED);
+        assertThat(latest.statusMessage()).contains("fake");
+        JsonNode info = tree(api.get("/device_status")).path("latest_backup");
+        assertThat(info.path("sbu_id").asText()).isEqualTo(schedule.id());
+        assertThat(info.path("status").asText()).isEqualTo("failed");
+        assertThat(info.path("status_message").asText()).isEqualTo(latest.statusMessage());
     }
 }

@@ -3,18 +3,19 @@ package io.backupkit.core.internal.engine;
 import io.backupkit.api.BackupException;
 import io.backupkit.api.CompletedBackup;
 import io.backupkit.api.ErrorCode;
+import io.backupkit.api.InvalidInputException;
 import io.backupkit.api.ScheduledBackup;
 import io.backupkit.api.ScheduledBackups;
 import io.backupkit.api.Server;
-import io.backupkit.api.Status;
+import io.backupkit.api.Violation;
 import io.backupkit.core.ScheduleRun;
+import io.backupkit.core.internal.schedule.Occurrence;
 import io.backupkit.core.internal.schedule.Occurrences;
 import io.backupkit.core.internal.state.EngineState;
-import io.backupkit.core.internal.state.State.Pending;
 import io.backupkit.core.internal.state.State.ScheduleState;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -23,88 +24,91 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scheduled backups: their records, when each runs next, and running what is due.
+ * The scheduled backups: their records, checked when saved, and when each runs next; {@link ScheduleRuns}
+ * runs what is due.
  *
- * <p>{@link #runDue(Instant)} is deterministic: it looks at the schedules as of {@code now}, starts
- * what is due on the calling thread, one backup after another, and records the outcome. For each
- * active schedule, the occurrences after the last one handled and up to {@code now} are due; several
- * (the host was down) give one catch-up run, recorded as {@code catch_up} with the number
- * {@code missed} in the operation's info. A run that finds the engine busy waits for the next call (the
- * background runner calls again as soon as the engine is free), once. A failed run is retried
- * {@code retry_attempts} times, {@code retry_delay} minutes apart, unless the next regular occurrence
- * comes first. After a completed run, retention deletes the schedule's older backups on its server.
+ * <p>Each schedule keeps its next occurrence (exact, with its position for COUNT) in the state, so a restart
+ * neither runs an occurrence again nor expands the rule from dtstart. It is computed when the rule is set or
+ * the schedule activated, and stepped on as occurrences pass; reading a schedule computes nothing. No
+ * occurrence is computed under the engine's lock: a change computes first and then publishes, if nothing
+ * changed the schedule meanwhile.
+ *
+ * <p>An active schedule must run at least once more: creating or updating one whose rule has no occurrence
+ * left is refused, naming the field (a ONETIME may lie up to {@link ScheduleTimes#ONETIME_GRACE} in the past
+ * and then runs at once). Its contents must be a backup that could start now (installed modules that can
+ * back up, their options) and its server must exist; every violation is reported at once. While inactive a
+ * schedule's occurrences pass without running; activating it plans from now.
  *
  * <p>It starts backups through {@link BackupRun} and lists and deletes them through the
  * {@link Catalogue}; neither knows it. A server that a schedule uses cannot be deleted.
  */
 public final class Schedules implements ServerRecords.User {
     private static final Logger LOG = LoggerFactory.getLogger(Schedules.class);
-
-    /** What the engine remembers of one schedule besides its record. */
-    private static final class Entry {
-        ScheduledBackup schedule;
-        Instant created;
-        Instant handled;
-        Instant lastRun;
-        Instant pending;
-        int pendingMissed;
-        boolean pendingCatchUp;
-        Instant retryAt;
-        int attempt;
-
-        ScheduleState toState() {
-            return new ScheduleState(schedule, created, handled, lastRun,
-                    pending == null ? null : new Pending(pending, pendingCatchUp, pendingMissed), retryAt, attempt);
-        }
-
-        static Entry of(ScheduleState state) {
-            Entry entry = new Entry();
-            entry.schedule = state.schedule();
-            entry.created = state.created();
-            entry.handled = state.handled();
-            entry.lastRun = state.lastRun();
-            if (state.pending() != null) {
-                entry.pending = state.pending().occurrence();
-                entry.pendingCatchUp = state.pending().catchUp();
-                entry.pendingMissed = state.pending().missed();
-            }
-            entry.retryAt = state.retryAt();
-            entry.attempt = state.attempt();
-            return entry;
-        }
-    }
+    private static final String ROOT = "scheduled_backup";
 
     private final Object lock;
     private final EngineState state;
     private final ServerRecords servers;
-    private final BackupRun backups;
-    private final Retention retention;
+    private final Selections selections;
     private final Clock clock;
-    private final Instant startedAt;
-    private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private final Map<String, ScheduleEntry> entries = new LinkedHashMap<>();
     private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
+    private final ScheduleRuns runs;
 
-    public Schedules(EngineState state, ServerRecords servers, Catalogue catalogue, BackupRun backups, Clock clock) {
+    public Schedules(EngineState state, ServerRecords servers, Plugins plugins, Catalogue catalogue, BackupRun backups,
+            Slot slot, Clock clock) {
         this.lock = state.lock();
         this.state = state;
         this.servers = servers;
-        this.backups = backups;
-        this.retention = new Retention(catalogue);
+        this.selections = new Selections(plugins);
         this.clock = clock;
-        this.startedAt = clock.instant();
+        List<ScheduleEntry> unplanned = new ArrayList<>();
         synchronized (lock) {
             for (ScheduleState stored : state.data().schedules) {
-                entries.put(stored.schedule().id(), Entry.of(stored));
+                ScheduleEntry entry = ScheduleEntry.of(stored);
+                entries.put(stored.schedule().id(), entry);
+                if (!entry.planned) {
+                    unplanned.add(entry);
+                }
             }
+        }
+        unplanned.forEach(this::planStored);
+        this.runs = new ScheduleRuns(this, servers, backups, new Retention(catalogue), slot, clock.instant());
+    }
+
+    /** Plans a schedule of a state written before cursors were kept: the occurrence after the last handled one. */
+    private void planStored(ScheduleEntry entry) {
+        Occurrences occurrences = ScheduleEntry.occurrencesOf(entry.schedule, entry.created);
+        Instant from = entry.handled != null ? entry.handled.plusNanos(1)
+                : entry.created.truncatedTo(ChronoUnit.SECONDS);
+        Occurrence next = occurrences.firstFrom(from).orElse(null);
+        synchronized (lock) {
+            entry.publish(next, null);
+            entry.restored = true;
+            save();
         }
     }
 
+    Object lock() {
+        return lock;
+    }
+
+    /** The schedules; read and change them holding {@link #lock()}. */
+    Iterable<ScheduleEntry> entries() {
+        return entries.values();
+    }
+
+    boolean exists(ScheduleEntry entry) {
+        return entries.get(entry.schedule.id()) == entry;
+    }
+
     /** Writes the schedules into the state. Call with the lock held. */
-    private void save() {
+    void save() {
         state.data().schedules.clear();
         entries.values().forEach(e -> state.data().schedules.add(e.toState()));
         state.save();
@@ -119,21 +123,117 @@ public final class Schedules implements ServerRecords.User {
         changeListeners.forEach(Runnable::run);
     }
 
-    // ---------------------------------------------------------------- CRUD
+    // ---------------------------------------------------------------- records
 
     public ScheduledBackup create(ScheduledBackup request) {
-        servers.get(request.serverId());
+        Instant now = clock.instant();
+        Instant created = now.truncatedTo(ChronoUnit.SECONDS);
+        ScheduledBackup schedule = request.withComputed(UUID.randomUUID().toString(), null, null);
+        Occurrences occurrences = ScheduleEntry.occurrencesOf(schedule, created);
+        Optional<Occurrence> first = ScheduleTimes.firstRun(occurrences, schedule.rrule(), now);
+        checkSaved(schedule, occurrences, first.isPresent(), now);
+        ScheduledBackup view;
         synchronized (lock) {
-            Entry entry = new Entry();
-            entry.created = clock.instant();
-            entry.schedule = request.withComputed(UUID.randomUUID().toString(), null, null);
-            occurrences(entry); // a rule that yields nothing is still a valid schedule; this only checks it builds
-            entries.put(entry.schedule.id(), entry);
+            checkServer(schedule); // it may have gone meanwhile
+            ScheduleEntry entry = new ScheduleEntry();
+            entry.set(schedule, created);
+            entry.publish(first.orElse(null), null);
+            entries.put(schedule.id(), entry);
             save();
-            LOG.info("Created schedule '{}' ({})", entry.schedule.name(), entry.schedule.id());
-            ScheduledBackup view = view(entry, clock.instant());
-            changed();
-            return view;
+            view = view(entry, now);
+        }
+        LOG.info("Created schedule '{}' ({})", schedule.name(), schedule.id());
+        LOG.debug("Schedule '{}' ({}): {}", schedule.name(), schedule.id(), describe(schedule.active(), first));
+        changed();
+        return view;
+    }
+
+    public ScheduledBackup update(String id, ScheduledBackup request) {
+        ScheduledBackup schedule = request.withComputed(id, null, null);
+        while (true) {
+            ScheduleEntry entry;
+            long generation;
+            ScheduledBackup old;
+            Instant oldCreated;
+            Occurrence oldNext;
+            Occurrences oldOccurrences;
+            synchronized (lock) {
+                entry = entry(id);
+                generation = entry.generation;
+                old = entry.schedule;
+                oldCreated = entry.created;
+                oldNext = entry.next;
+                oldOccurrences = entry.occurrences();
+            }
+            Instant now = clock.instant();
+            // a new rule starts afresh from now, and so does a schedule that is activated: what passed is not missed
+            boolean ruleChanged = !old.rrule().equals(schedule.rrule());
+            boolean replan = ruleChanged || (schedule.active() && !old.active());
+            Instant created = ruleChanged ? now.truncatedTo(ChronoUnit.SECONDS) : oldCreated;
+            Occurrences occurrences = ruleChanged ? ScheduleEntry.occurrencesOf(schedule, created) : oldOccurrences;
+            Optional<Occurrence> next = replan ? ScheduleTimes.firstRun(occurrences, schedule.rrule(), now)
+                    : Optional.ofNullable(oldNext);
+            checkSaved(schedule, occurrences, next.isPresent(), now);
+            synchronized (lock) {
+                if (entry(id) != entry || entry.generation != generation) {
+                    continue; // changed meanwhile: decide again
+                }
+                checkServer(schedule);
+                entry.set(schedule, created);
+                if (replan) {
+                    entry.publish(next.orElse(null), null);
+                    entry.clearRuns();
+                }
+                if (!schedule.active()) {
+                    entry.clearRuns();
+                }
+                save();
+                ScheduledBackup view = view(entry, now);
+                if (replan) {
+                    LOG.debug("Schedule '{}' ({}): {}", schedule.name(), id, describe(schedule.active(), next));
+                }
+                changed();
+                return view;
+            }
+        }
+    }
+
+    private static String describe(boolean active, Optional<Occurrence> first) {
+        return first.map(o -> (active ? "runs first at " : "inactive; its next occurrence is at ") + o.at())
+                .orElse("inactive; its rule has no occurrence left");
+    }
+
+    /**
+     * Checks what a saved schedule needs: contents a backup could start with now, an existing server, and for
+     * an active schedule an occurrence to run; throws every violation at once.
+     */
+    private void checkSaved(ScheduledBackup schedule, Occurrences occurrences, boolean runs, Instant now) {
+        List<Violation> violations = new ArrayList<>(selections.checkBackup(schedule.contents(), ROOT + ".contents"));
+        if (schedule.active() && !runs) {
+            violations.add(ScheduleTimes.never(occurrences, schedule.rrule(), now, ROOT + ".rrule"));
+        }
+        serverViolation(schedule).ifPresent(violations::add);
+        if (!violations.isEmpty()) {
+            throw new InvalidInputException(violations);
+        }
+    }
+
+    private void checkServer(ScheduledBackup schedule) {
+        serverViolation(schedule).ifPresent(v -> {
+            throw new InvalidInputException(List.of(v));
+        });
+    }
+
+    private Optional<Violation> serverViolation(ScheduledBackup schedule) {
+        try {
+            servers.get(schedule.serverId());
+            return Optional.empty();
+        } catch (BackupException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) {
+                throw e;
+            }
+            return Optional.of(new Violation(ROOT + ".server_id", "must be the id of an existing server",
+                    String.valueOf(schedule.serverId())));
         }
     }
 
@@ -147,26 +247,6 @@ public final class Schedules implements ServerRecords.User {
         synchronized (lock) {
             Instant now = clock.instant();
             return new ScheduledBackups(entries.values().stream().map(e -> view(e, now)).toList());
-        }
-    }
-
-    public ScheduledBackup update(String id, ScheduledBackup request) {
-        servers.get(request.serverId());
-        synchronized (lock) {
-            Entry entry = entry(id);
-            boolean ruleChanged = !entry.schedule.rrule().equals(request.rrule());
-            entry.schedule = request.withComputed(id, null, null);
-            if (ruleChanged) {
-                // a new rule starts afresh from now: its past occurrences are not missed runs
-                entry.handled = clock.instant();
-                entry.pending = null;
-                entry.retryAt = null;
-                entry.attempt = 0;
-            }
-            save();
-            ScheduledBackup view = view(entry, clock.instant());
-            changed();
-            return view;
         }
     }
 
@@ -188,58 +268,32 @@ public final class Schedules implements ServerRecords.User {
         }
     }
 
-    private Entry entry(String id) {
-        Entry entry = id == null ? null : entries.get(id);
+    private ScheduleEntry entry(String id) {
+        ScheduleEntry entry = id == null ? null : entries.get(id);
         if (entry == null) {
             throw new BackupException(ErrorCode.NOT_FOUND, "Scheduled backup '" + id + "' does not exist");
         }
         return entry;
     }
 
-    private Occurrences occurrences(Entry entry) {
-        return new Occurrences(entry.schedule.rrule(), entry.created);
-    }
-
-    /** The record with its computed fields. */
-    private ScheduledBackup view(Entry entry, Instant now) {
+    /** The record with its computed fields; {@code next_backup} never before {@code now}. Call with the lock held. */
+    private static ScheduledBackup view(ScheduleEntry entry, Instant now) {
         Instant next = nextRun(entry, now).orElse(null);
         return entry.schedule.withComputed(entry.schedule.id(),
                 entry.lastRun == null ? null : entry.lastRun.getEpochSecond(),
-                next == null ? null : next.getEpochSecond());
+                next == null ? null : (next.isBefore(now) ? now : next).getEpochSecond());
     }
 
-    /** When the schedule runs next: a waiting run at once, else a retry or the next occurrence. */
-    private Optional<Instant> nextRun(Entry entry, Instant now) {
+    /** When an active schedule runs next: a waiting run at once, else a retry or the next occurrence. */
+    private static Optional<Instant> nextRun(ScheduleEntry entry, Instant now) {
         if (!entry.schedule.active()) {
             return Optional.empty();
         }
         if (entry.pending != null) {
             return Optional.of(now);
         }
-        Instant after = entry.handled != null ? entry.handled : entry.created.minusSeconds(1);
-        Optional<Instant> next = occurrences(entry).next(after);
-        if (entry.retryAt != null && (next.isEmpty() || entry.retryAt.isBefore(next.get()))) {
-            return Optional.of(entry.retryAt);
-        }
-        return next;
-    }
-
-    /** The next {@code count} regular runs of a schedule from now (fewer when its rule ends). */
-    public List<Instant> upcoming(String id, int count) {
-        Entry entry;
-        synchronized (lock) {
-            entry = entry(id);
-        }
-        Instant now = clock.instant();
-        Instant after = entry.handled != null && entry.handled.isAfter(now) ? entry.handled : now;
-        Occurrences occurrences = occurrences(entry);
-        List<Instant> runs = new ArrayList<>();
-        Optional<Instant> next = occurrences.next(after);
-        while (next.isPresent() && runs.size() < count) {
-            runs.add(next.get());
-            next = occurrences.next(next.get());
-        }
-        return runs;
+        Instant next = entry.next == null ? null : entry.next.at();
+        return Stream.of(next, entry.retryAt).filter(at -> at != null).min(Comparator.naturalOrder());
     }
 
     /** The earliest time anything is due, for the background runner. */
@@ -251,130 +305,58 @@ public final class Schedules implements ServerRecords.User {
         }
     }
 
-    // ---------------------------------------------------------------- running
+    // ---------------------------------------------------------------- runs
 
-    private record Due(Entry entry, Instant occurrence, boolean catchUp, int missed, int attempt) {
-    }
-
-    /** Runs every schedule due at {@code now}; returns what happened, one line per schedule touched. */
+    /** Runs every schedule due at {@code now}; see {@link ScheduleRuns#runDue}. */
     public List<ScheduleRun> runDue(Instant now) {
-        List<Due> due = new ArrayList<>();
+        return runs.runDue(now);
+    }
+
+    /** What became of a schedule's last run, if it ran. */
+    public Optional<ScheduleRun> lastRun(String id) {
         synchronized (lock) {
-            for (Entry entry : entries.values()) {
-                if (!entry.schedule.active()) {
-                    continue;
-                }
-                Due d = dueOf(entry, now);
-                if (d != null) {
-                    due.add(d);
-                }
-            }
-            if (!due.isEmpty()) {
-                save();
-            }
+            return Optional.ofNullable(entry(id).lastOutcome);
         }
-        List<ScheduleRun> runs = new ArrayList<>();
-        for (Due d : due) {
-            runs.add(run(d, now));
-        }
-        return runs;
     }
 
-    /** What is due for one schedule, marking the occurrences as handled. Call with the lock held. */
-    private Due dueOf(Entry entry, Instant now) {
-        if (entry.pending != null) {
-            Due d = new Due(entry, entry.pending, entry.pendingCatchUp, entry.pendingMissed, 0);
-            return d;
-        }
-        Instant after = entry.handled != null ? entry.handled : entry.created.minusSeconds(1);
-        List<Instant> occurred = occurrences(entry).between(after, now, Integer.MAX_VALUE);
-        if (!occurred.isEmpty()) {
-            Instant latest = occurred.get(occurred.size() - 1);
-            entry.handled = latest;
-            entry.retryAt = null; // the next occurrence wins over a retry
-            entry.attempt = 0;
-            boolean catchUp = occurred.size() > 1 || latest.isBefore(startedAt);
-            return new Due(entry, latest, catchUp, occurred.size() - 1, 0);
-        }
-        if (entry.retryAt != null && !entry.retryAt.isAfter(now)) {
-            entry.retryAt = null;
-            return new Due(entry, entry.handled, false, 0, entry.attempt);
-        }
-        return null;
-    }
-
-    private ScheduleRun run(Due d, Instant now) {
-        ScheduledBackup s = d.entry().schedule;
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("scheduled_for", d.occurrence() == null ? now.getEpochSecond() : d.occurrence().getEpochSecond());
-        if (d.catchUp()) {
-            properties.put("catch_up", true);
-            properties.put("missed", (long) d.missed());
-        }
-        if (d.attempt() > 0) {
-            properties.put("retry", (long) d.attempt());
-        }
-        Prepared<CompletedBackup> prepared;
-        try {
-            prepared = backups.prepare(s.serverId(), s.name(), s.desc(), s.contents(), s.id(), properties);
-        } catch (BackupException e) {
-            synchronized (lock) {
-                if (e.code() == ErrorCode.BUSY) {
-                    d.entry().pending = d.occurrence();
-                    d.entry().pendingCatchUp = d.catchUp();
-                    d.entry().pendingMissed = d.missed();
-                    save();
-                    return new ScheduleRun(s.id(), d.occurrence(), new ScheduleRun.Waiting(), d.catchUp(), d.attempt());
-                }
-                d.entry().pending = null;
-                failed(d, now);
-                save();
-            }
-            LOG.warn("Schedule '{}' could not start its backup: {}", s.name(), e.getMessage());
-            return new ScheduleRun(s.id(), d.occurrence(), new ScheduleRun.Failed(e), d.catchUp(), d.attempt());
-        }
+    /**
+     * The next {@code count} regular runs of a schedule after now (fewer when its rule ends); for an inactive
+     * one, those it would have if it were activated now.
+     */
+    public List<Instant> upcoming(String id, int count) {
+        ScheduledBackup schedule;
+        Occurrences occurrences;
+        Occurrence next;
         synchronized (lock) {
-            d.entry().pending = null;
-            d.entry().lastRun = now;
-            save();
+            ScheduleEntry entry = entry(id);
+            schedule = entry.schedule;
+            occurrences = entry.occurrences();
+            next = entry.next;
         }
-        try {
-            CompletedBackup backup = prepared.run();
-            synchronized (lock) {
-                d.entry().attempt = 0;
-                save();
+        Instant now = clock.instant();
+        Occurrences.Stepper steps;
+        if (!schedule.active()) {
+            Optional<Occurrence> first = occurrences.firstFrom(now);
+            steps = first.map(occurrences::stepper).orElse(null);
+        } else if (next != null && next.at().isAfter(now)) {
+            steps = occurrences.stepper(next);
+        } else {
+            ScheduleTimes.Passed passed = next == null ? null
+                    : ScheduleTimes.passed(occurrences, occurrences.stepper(next), now);
+            steps = passed == null || passed.next() == null ? null : occurrences.stepper(passed.next());
+        }
+        List<Instant> upcoming = new ArrayList<>();
+        if (steps != null) {
+            upcoming.add(steps.last().at());
+            while (upcoming.size() < count) {
+                Optional<Occurrence> step = steps.next();
+                if (step.isEmpty()) {
+                    break;
+                }
+                upcoming.add(step.get().at());
             }
-            retention.apply(s, backup.id());
-            return new ScheduleRun(s.id(), d.occurrence(), new ScheduleRun.Completed(backup.id()), d.catchUp(),
-                    d.attempt());
-        } catch (BackupException e) {
-            synchronized (lock) {
-                failed(d, now);
-                save();
-            }
-            return new ScheduleRun(s.id(), d.occurrence(), new ScheduleRun.Failed(e), d.catchUp(), d.attempt());
         }
-    }
-
-    /** Plans a retry after a failed run, unless the retries are used up or the next occurrence comes first. */
-    private void failed(Due d, Instant now) {
-        Entry entry = d.entry();
-        ScheduledBackup s = entry.schedule;
-        int attempt = d.attempt() + 1;
-        if (attempt > s.retryAttempts()) {
-            entry.retryAt = null;
-            entry.attempt = 0;
-            return;
-        }
-        Instant at = now.plus(Duration.ofMinutes(s.retryDelay()));
-        Optional<Instant> next = occurrences(entry).next(entry.handled != null ? entry.handled : now);
-        if (next.isPresent() && !at.isBefore(next.get())) {
-            entry.retryAt = null; // the next regular occurrence wins
-            entry.attempt = 0;
-            return;
-        }
-        entry.retryAt = at;
-        entry.attempt = attempt;
+        return upcoming.subList(0, Math.min(count, upcoming.size()));
     }
 
     /** What retention would delete for a schedule now, without deleting anything. */
@@ -383,6 +365,6 @@ public final class Schedules implements ServerRecords.User {
         synchronized (lock) {
             s = entry(id).schedule;
         }
-        return retention.preview(s);
+        return runs.retention().preview(s);
     }
 }

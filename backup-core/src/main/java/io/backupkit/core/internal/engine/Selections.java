@@ -25,6 +25,8 @@ final class Selections {
     record Selected(String name, BackupModule module, List<ModuleOption> options) {
     }
 
+    private static final String NO_BACKUP_MODULE = "No installed module can back up";
+
     private final Plugins plugins;
 
     Selections(Plugins plugins) {
@@ -33,22 +35,45 @@ final class Selections {
 
     /** The modules a backup covers: those asked for, or every module that can back up. */
     List<Selected> forBackup(ContentInfo contents) {
-        List<Selected> selected = new ArrayList<>();
         if (contents.modules() == null) {
+            List<Selected> selected = new ArrayList<>();
             plugins.modules().forEach((name, module) -> {
                 if (module.canBackup()) {
                     selected.add(new Selected(name, module, List.of()));
                 }
             });
             if (selected.isEmpty()) {
-                throw new BackupException(ErrorCode.INVALID_INPUT, "No installed module can back up");
+                throw new BackupException(ErrorCode.INVALID_INPUT, NO_BACKUP_MODULE);
             }
             return selected;
         }
         List<Violation> violations = new ArrayList<>();
+        List<Selected> selected = select(contents, "content_info", violations);
+        if (!violations.isEmpty()) {
+            throw new InvalidInputException(violations);
+        }
+        return selected;
+    }
+
+    /**
+     * What keeps a backup of {@code contents} from starting now, as {@link #forBackup} would refuse it, each
+     * violation under {@code path} ({@code scheduled_backup.contents}); empty when nothing does.
+     */
+    List<Violation> checkBackup(ContentInfo contents, String path) {
+        List<Violation> violations = new ArrayList<>();
+        if (contents.modules() != null) {
+            select(contents, path, violations);
+        } else if (backupModuleNames().isEmpty()) {
+            violations.add(new Violation(path, "asks for every module that can back up, and none is installed", null));
+        }
+        return violations;
+    }
+
+    private List<Selected> select(ContentInfo contents, String root, List<Violation> violations) {
+        List<Selected> selected = new ArrayList<>();
         for (int i = 0; i < contents.modules().size(); i++) {
             ModuleSelection selection = contents.modules().get(i);
-            String path = "content_info.modules[" + i + "]";
+            String path = root + ".modules[" + i + "]";
             BackupModule module = plugins.module(selection.module());
             if (module == null || !module.canBackup()) {
                 violations.add(new Violation(path + ".module", "must be an installed backup module ("
@@ -57,9 +82,6 @@ final class Selections {
             }
             checkOptions(module, selection.options(), path, violations);
             selected.add(new Selected(selection.module(), module, selection.options()));
-        }
-        if (!violations.isEmpty()) {
-            throw new InvalidInputException(violations);
         }
         return selected;
     }

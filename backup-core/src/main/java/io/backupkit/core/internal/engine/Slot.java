@@ -169,6 +169,22 @@ public final class Slot implements ServerRecords.User {
         idleListeners.forEach(Runnable::run);
     }
 
+    /**
+     * Records an operation that failed before it could take the slot (a scheduled backup refused as it was
+     * about to start), as {@code latest_backup} or {@code latest_restore}; the running operation, if any,
+     * stays as it is.
+     */
+    void recordUnstarted(OperationInfo failed) {
+        synchronized (state.lock()) {
+            if (failed.operationType() == OperationType.BACKUP) {
+                state.data().latestBackup = failed;
+            } else {
+                state.data().latestRestore = failed;
+            }
+            state.save();
+        }
+    }
+
     private static OperationStatus withProperties(OperationStatus details, Map<String, Object> properties) {
         if (details instanceof BackupStatus b) {
             return new BackupStatus(b.name(), b.serverName(), b.backupId(), b.sbuId(), properties);

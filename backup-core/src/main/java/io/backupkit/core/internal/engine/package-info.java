@@ -8,7 +8,8 @@
  *     └──────▶ Catalogue ───┤
  *              RestoreRun ──┤──▶ Slot (the one operation, device_status, crash bookkeeping)
  *              FactoryReset ┘
- * BackupRun, RestoreRun ──▶ Selections (modules and options of a content_info)
+ * BackupRun, RestoreRun, Schedules ──▶ Selections (modules and options of a content_info)
+ * Schedules ──▶ Slot (a scheduled backup refused before it started is still the latest_backup)
  * </pre>
  *
  * <ul>
@@ -23,8 +24,9 @@
  *       {@link io.backupkit.core.internal.engine.FactoryReset}: the operations; each is prepared
  *       (validated, holding the slot: a {@link io.backupkit.core.internal.engine.Prepared}) and then
  *       run on the caller's thread or the executor.</li>
- *   <li>{@link io.backupkit.core.internal.engine.Schedules}: scheduled backups; it uses the catalogue and
- *       the backup run, which never know it. The slot and the schedules tell
+ *   <li>{@link io.backupkit.core.internal.engine.Schedules}: scheduled backups, their checks and each one's
+ *       next occurrence ({@code ScheduleEntry}, {@code ScheduleTimes}); {@code ScheduleRuns} runs what is due.
+ *       They use the catalogue and the backup run, which never know them. The slot and the schedules tell
  *       {@link io.backupkit.core.internal.engine.ServerRecords} when a server is in use
  *       ({@link io.backupkit.core.internal.engine.ServerRecords.User}), so neither is a dependency of it.</li>
  * </ul>

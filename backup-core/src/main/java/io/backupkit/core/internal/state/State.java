@@ -3,6 +3,8 @@ package io.backupkit.core.internal.state;
 import io.backupkit.api.OperationInfo;
 import io.backupkit.api.ScheduledBackup;
 import io.backupkit.api.Server;
+import io.backupkit.core.ScheduleRun;
+import io.backupkit.core.internal.schedule.Occurrence;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -107,17 +109,30 @@ public final class State {
     }
 
     /**
-     * One scheduled backup and the scheduler's bookkeeping.
+     * One scheduled backup and the scheduler's bookkeeping. Instants are kept exact, to the nanosecond.
      *
-     * @param created when it was created: the start of a rule without {@code dtstart}
+     * @param created when its rule was set (created, or its rule changed): the start of a rule without
+     *     {@code dtstart}
      * @param handled the last occurrence handled (run or skipped), or null
      * @param lastRun when its last backup started, or null
      * @param pending a run that found the engine busy and waits for it, or null
      * @param retryAt when a failed run is retried, or null
      * @param attempt the retry in progress or planned (0: none)
+     * @param cursor its next occurrence; null in a state written before cursors were kept
+     * @param lastOutcome what became of its last run, or null
      */
     public record ScheduleState(ScheduledBackup schedule, Instant created, Instant handled, Instant lastRun,
-            Pending pending, Instant retryAt, int attempt) {
+            Pending pending, Instant retryAt, int attempt, Cursor cursor, ScheduleRun lastOutcome) {
+    }
+
+    /**
+     * The next occurrence of a schedule's rule, with its position (exact from dtstart when the rule has COUNT).
+     *
+     * @param next the occurrence; null when the rule has ended
+     */
+    public record Cursor(Occurrence next) {
+        /** The cursor of a rule that has ended. */
+        public static final Cursor ENDED = new Cursor(null);
     }
 
     /** A run waiting for a busy engine. */

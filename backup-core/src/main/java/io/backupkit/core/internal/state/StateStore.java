@@ -1,6 +1,7 @@
 package io.backupkit.core.internal.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -18,7 +19,6 @@ import io.backupkit.core.internal.json.StrictObject;
 import io.backupkit.core.internal.json.StrictObject.Mismatch;
 import io.backupkit.core.internal.state.State.Cleanup;
 import io.backupkit.core.internal.state.State.ModuleJournal;
-import io.backupkit.core.internal.state.State.Pending;
 import io.backupkit.core.internal.state.State.Phase;
 import io.backupkit.core.internal.state.State.RestoreJournal;
 import io.backupkit.core.internal.state.State.Running;
@@ -51,7 +51,9 @@ public final class StateStore {
     private static final Pattern OBJECT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern RESTORE_ID = Pattern.compile("[A-Za-z0-9-]+");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Decimals read exactly: a schedule's dtstart is kept to the nanosecond, never through a double. */
+    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private final Path dir;
     private final Path file;
 
@@ -143,7 +145,7 @@ public final class StateStore {
         List<JsonNode> schedules = root.array("schedules", true);
         for (int i = 0; i < schedules.size(); i++) {
             String at = "state.schedules[" + i + "]";
-            ScheduleState schedule = schedule(new StrictObject(schedules.get(i), at));
+            ScheduleState schedule = ScheduleStates.read(new StrictObject(schedules.get(i), at));
             serverId(state, at + ".schedule.server_id", String.valueOf(schedule.schedule().serverId()));
             if (schedule.schedule().id() == null
                     || state.schedules.stream().anyMatch(s -> s.schedule().id().equals(schedule.schedule().id()))) {
@@ -265,21 +267,6 @@ public final class StateStore {
         return info;
     }
 
-    private static ScheduleState schedule(StrictObject f) {
-        StrictObject pendingFields = f.object("pending");
-        Pending pending = null;
-        if (pendingFields != null) {
-            pending = new Pending(pendingFields.instant("occurrence", true), pendingFields.bool("catch_up"),
-                    (int) pendingFields.number("missed", true, 0, Integer.MAX_VALUE));
-            pendingFields.done();
-        }
-        ScheduleState s = new ScheduleState(f.model("schedule", ScheduledBackup.class, true), f.instant("created", true),
-                f.instant("handled", false), f.instant("last_run", false), pending, f.instant("retry_at", false),
-                (int) f.number("attempt", false, 0, Integer.MAX_VALUE));
-        f.done();
-        return s;
-    }
-
     public void save(State state) throws IOException {
         ObjectNode root = json.createObjectNode().put("version", VERSION).put("system_id", state.systemId)
                 .put("next_server_id", state.nextServerId);
@@ -289,20 +276,7 @@ public final class StateStore {
         state.hostKeys.forEach((id, fingerprint) -> hostKeys.put(String.valueOf(id), fingerprint));
         ArrayNode schedules = root.putArray("schedules");
         for (ScheduleState s : state.schedules) {
-            ObjectNode node = schedules.addObject();
-            node.set("schedule", ModelTrees.tree(s.schedule()));
-            put(node, "created", s.created());
-            put(node, "handled", s.handled());
-            put(node, "last_run", s.lastRun());
-            if (s.pending() != null) {
-                ObjectNode pending = node.putObject("pending");
-                put(pending, "occurrence", s.pending().occurrence());
-                pending.put("catch_up", s.pending().catchUp()).put("missed", s.pending().missed());
-            }
-            put(node, "retry_at", s.retryAt());
-            if (s.attempt() != 0) {
-                node.put("attempt", s.attempt());
-            }
+            ScheduleStates.write(s, schedules.addObject());
         }
         if (state.latestBackup != null) {
             root.set("latest_backup", ModelTrees.tree(state.latestBackup));
@@ -347,7 +321,7 @@ public final class StateStore {
         AtomicFiles.write(file, json.writeValueAsBytes(root), false);
     }
 
-    private static void put(ObjectNode node, String name, Instant value) {
+    static void put(ObjectNode node, String name, Instant value) {
         if (value != null) {
             node.put(name, value.toString());
         }

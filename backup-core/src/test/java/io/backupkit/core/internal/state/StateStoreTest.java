@@ -17,6 +17,9 @@ import io.backupkit.api.ScheduledBackup;
 import io.backupkit.api.RestoreStatus;
 import io.backupkit.api.Server;
 import io.backupkit.api.Status;
+import io.backupkit.core.ScheduleRun;
+import io.backupkit.core.internal.schedule.Occurrence;
+import io.backupkit.core.internal.state.State.Cursor;
 import io.backupkit.core.internal.state.State.Pending;
 import io.backupkit.core.internal.state.State.Running;
 import io.backupkit.core.internal.state.State.ScheduleState;
@@ -46,10 +49,13 @@ final class StateStoreTest {
                 "ssh-rsa AAAA backupkit@host"));
         state.hostKeys.put(2L, "SHA256:" + "A".repeat(43));
         ScheduledBackup schedule = ScheduledBackup.create("nightly", "", true, 1, 5, 3, 2, ContentInfo.everything(),
-                RecurrenceRule.builder(Freq.DAILY).byhour(2).build())
+                RecurrenceRule.builder(Freq.DAILY).byhour(2).dtstart(EXACT.plusNanos(999_999_999L - 330_391_666L)).build())
                 .withComputed("00000000-0000-4000-8000-000000000001", null, null);
         state.schedules.add(new ScheduleState(schedule, EXACT.minusSeconds(3600), EXACT, EXACT.plusNanos(1),
-                new Pending(EXACT, true, 2), EXACT.plusSeconds(300), 1));
+                new Pending(EXACT, true, 2), EXACT.plusSeconds(300), 1,
+                new Cursor(new Occurrence(EXACT.plusSeconds(86_400), 12)),
+                new ScheduleRun(schedule.id(), EXACT, new ScheduleRun.Completed("00000000-0000-4000-8000-000000000004"),
+                        true, 1)));
         state.latestBackup = new OperationInfo(1_700_000_000L, Status.COMPLETED, "Backup completed",
                 new BackupStatus("b", "filer", "00000000-0000-4000-8000-000000000002", null, Map.of()));
         state.latestRestore = new OperationInfo(1_700_000_100L, Status.FAILED, "Restore failed",
@@ -113,6 +119,13 @@ final class StateStoreTest {
         "schedules/0/pending/catch_up|'\"yes\"'|state.schedules[0].pending.catch_up: must be true or false",
         "schedules/0/pending/occurrence||state.schedules[0].pending.occurrence: is required",
         "schedules/0/pending/extra|1|state.schedules[0].pending.extra: is not a known field",
+        "schedules/0/cursor/next|'\"x\"'|state.schedules[0].cursor.next: must be an ISO-8601 instant (got 'x')",
+        "schedules/0/cursor/index|0|state.schedules[0].cursor.index: must be between 1 and 9223372036854775807 (got 0)",
+        "schedules/0/cursor/index||state.schedules[0].cursor.index: is required",
+        "schedules/0/cursor/extra|1|state.schedules[0].cursor.extra: is not a known field",
+        "schedules/0/last_outcome/outcome|'\"done\"'|state.schedules[0].last_outcome.outcome: must be completed, waiting or failed (got 'done')",
+        "schedules/0/last_outcome/backup_id||state.schedules[0].last_outcome.backup_id: is required",
+        "schedules/0/last_outcome/extra|1|state.schedules[0].last_outcome.extra: is not a known field",
         "schedules/0/schedule/server_id|9|state.schedules[0].schedule.server_id: must be the id of a server of the state (got 9)",
         "schedules/0/schedule/retention|0|state.schedules[0].schedule: scheduled_backup.retention must be between 1 and 9999 (got 0)",
         "schedules/0/schedule||state.schedules[0].schedule: is required",
@@ -170,9 +183,29 @@ final class StateStoreTest {
         assertThat(read.hostKeys).isEqualTo(sample().hostKeys);
         assertThat(read.schedules).isEqualTo(sample().schedules);
         assertThat(read.schedules.get(0).handled()).isEqualTo(EXACT);
+        assertThat(read.schedules.get(0).schedule().rrule().dtstart().getNano()).isEqualTo(999_999_999);
         assertThat(read.latestBackup).isEqualTo(sample().latestBackup);
         assertThat(read.latestRestore).isEqualTo(sample().latestRestore);
         assertThat(read.running).isEqualTo(sample().running);
+    }
+
+    @Test
+    void keepsAFailedRunsReasonAndARuleThatEnded() throws IOException {
+        State state = sample();
+        ScheduleState s = state.schedules.get(0);
+        state.schedules.set(0, new ScheduleState(s.schedule(), s.created(), s.handled(), s.lastRun(), null, null, 0,
+                Cursor.ENDED, new ScheduleRun(s.schedule().id(), null, new ScheduleRun.Failed(
+                        new BackupException(ErrorCode.MODULE_FAILED, "Module 'alpha' failed")), false, 0)));
+        new StateStore(dir).save(state);
+
+        ScheduleState read = new StateStore(dir).load().schedules.get(0);
+
+        assertThat(read.cursor()).isEqualTo(Cursor.ENDED);
+        assertThat(read.lastOutcome().occurrence()).isNull();
+        assertThat(read.lastOutcome().outcome()).isInstanceOfSatisfying(ScheduleRun.Failed.class, failed -> {
+            assertThat(failed.reason().code()).isEqualTo(ErrorCode.MODULE_FAILED);
+            assertThat(failed.reason()).hasMessage("Module 'alpha' failed");
+        });
     }
 
     @Test

@@ -36,15 +36,19 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>restore from the local filer vs {@code tar -xf FILE -C DIR};</li>
  *   <li>restore over SFTP vs {@code ssh HOST 'cat FILE' | tar -xf - -C DIR};</li>
  *   <li>for reference, the local backup and restore against the standard tools doing the same integrity
- *       work: the archive's SHA-256 and every file's, made on backup and checked on restore (OpenSSL's
- *       SHA-256, the fastest on the machine; coreutils' {@code sha256sum} is several times slower);</li>
+ *       work: every file's SHA-256, made on backup and checked on restore, and no SHA-256 of the archive
+ *       ({@link SumsCommands});</li>
+ *   <li>peers, when installed ({@link PeerRows}): restic and borg backing up to and restoring from a local
+ *       repository against the same operation of ours;</li>
  *   <li>and one uncompressed local backup of a larger data set ({@code --rss-check}, 4 GiB by default),
  *       whose peak RSS must stay that of the 1 GiB one.</li>
  * </ul>
  * Our side runs in one long-running child JVM ({@link Host}, {@link Runner} {@code serve}, {@code -Xmx} from
  * {@code --heap}), as an application embeds the engine: after two unmeasured warm-up operations per pair,
- * each run times the engine call. One more pair and the RSS check start a fresh JVM per run and time the
- * whole process, whose peak RSS (VmHWM) is polled until it exits. Theirs are whole-process wall times; MB/s are 10^6 payload
+ * each run times the engine call. One more pair and the RSS check start a fresh JVM per run ({@link ColdJvm}:
+ * class-data sharing and the serial collector by default) and time the whole process, whose peak RSS
+ * (VmHWM) is polled until it exits. {@code --only} runs a subset of the rows ({@link #ROWS}); a restore row
+ * without its backup row makes the backups it restores first, untimed. Theirs are whole-process wall times; MB/s are 10^6 payload
  * bytes (the data set's bytes) per second; the report gives the median of the runs. The page cache
  * stays warm; archives are deleted between runs and restores go to a fresh directory, both outside the
  * timing. Every process and directory the benchmark starts is stopped and deleted at the end, on
@@ -60,11 +64,10 @@ public final class Benchmark {
     private static final String SSH_TAR = "tar -cf - DIR | ssh -c " + SshClient.CIPHER + " HOST 'cat > FILE'";
     private static final String LOCAL_UNTAR = "tar -xf FILE -C DIR";
     private static final String SSH_UNTAR = "ssh -c " + SshClient.CIPHER + " HOST 'cat FILE' | tar -xf - -C DIR";
-    /** The engine's integrity work done with the standard tools: the archive's SHA-256 and every file's. */
-    private static final String SUMS_TAR = "{ tar -cf FILE DIR && openssl dgst -sha256 -r FILE > FILE.sha256; } "
-            + "& find DIR -type f -print0 | sort -z | xargs -0 openssl dgst -sha256 -r > SUMS";
-    private static final String SUMS_UNTAR = "openssl dgst -sha256 -r FILE | cmp - FILE.sha256 & tar -xf FILE -C OUT; "
-            + "cd OUT && find DIR -type f -print0 | sort -z | xargs -0 openssl dgst -sha256 -r | cmp - SUMS";
+    /** Every row's key, in the order of the report ({@code --only} takes them). */
+    static final List<String> ROWS = List.of("backup-local", "restore-local", "backup-local-sums", "restore-local-sums",
+            "backup-local-zstd", "backup-sftp", "restore-sftp", PeerRows.RESTIC_BACKUP, PeerRows.RESTIC_RESTORE,
+            PeerRows.BORG_BACKUP, PeerRows.BORG_ZSTD_BACKUP, PeerRows.BORG_RESTORE, "backup-local-cold", "backup-local-rss");
 
     private final Options options;
     private final PrintStream log;
@@ -77,6 +80,8 @@ public final class Benchmark {
     private Path state;
     private DataSet data;
     private Host host;
+    /** The fresh-JVM rows' class path: {@code --classpath} in jars ({@link ColdJvm#jars}). */
+    private String coldClasspath;
 
     private Benchmark(Options options, PrintStream log) {
         this.options = options;
@@ -108,7 +113,7 @@ public final class Benchmark {
 
     private Report execute() throws IOException {
         requireTools();
-        boolean sftp = sftpWanted();
+        boolean sftp = (options.runs("backup-sftp") || options.runs("restore-sftp")) && sftpWanted();
         Path work = options.workDirectory(this::needed);
         Files.createDirectories(work);
         Thread hook = new Thread(() -> cleanup(null), "backupkit-bench-cleanup");
@@ -136,7 +141,6 @@ public final class Benchmark {
         data = DataSet.prepare(work, options.size(), options.seed(), log);
         dataSets.add(data.directory());
         state = run.resolve("state");
-        Path filer = Files.createDirectories(run.resolve("filer"));
         Path theirs = Files.createDirectories(run.resolve("theirs"));
 
         SshClient ssh = null;
@@ -149,15 +153,16 @@ public final class Benchmark {
             remoteTheirs = Files.createDirectories(sshd.dataDirectory().resolve("theirs"));
             ssh = SshClient.create(run.resolve("ssh-client"), sshd);
         }
-        long localId;
-        long sftpId = -1;
+        Filer local;
+        Filer remote = null;
         try (BackupEngine engine = BackupEngine.builder()
                 .stateDirectory(state)
                 .device("bench-device", "backupkit-bench", "BENCH-0001", "0")
                 .moduleConfig("files", Map.of("root." + Runner.ROOT, data.data().toString()))
                 .build()) {
-            localId = engine.createServer(new Server(null, "local", "Benchmark local filer", "", 22,
-                    filer.toString(), "", null, null)).id();
+            Path filer = Files.createDirectories(run.resolve("filer"));
+            local = new Filer(filer, engine.createServer(new Server(null, "local", "Benchmark local filer", "", 22,
+                    filer.toString(), "", null, null)).id());
             if (sftp) {
                 Server server = engine.createServer(new Server(null, "sftp", "Benchmark OpenSSH filer", sshd.host(),
                         sshd.port(), remoteOurs.toString(), sshd.user(), null, null));
@@ -168,123 +173,129 @@ public final class Benchmark {
                             + sshd.hostKeyFingerprint() + "'");
                 }
                 engine.trustHostKey(server.id(), presented);
-                sftpId = server.id();
+                remote = new Filer(remoteOurs, server.id());
             }
         }
 
         List<Row> rows = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        String dir = data.data().getFileName().toString();
+
+        // 1, 2. backup to the local filer, uncompressed, vs tar -cf FILE DIR; restore vs tar -xf FILE -C DIR
         Path localTar = theirs.resolve("local.tar");
-        String[] lastBackup = new String[1];
-
-        // 1. backup to the local filer, uncompressed, vs tar -cf FILE DIR
-        rows.add(pair("backup-local", "backup, local filer, uncompressed", LOCAL_TAR,
-                oursBackup(filer, localId, lastBackup), i -> {
+        Side tar = i -> {
             Files.deleteIfExists(localTar);
-            TimedProcess.Result r = timed(List.of("tar", "-cf", localTar.toString(), data.data().getFileName().toString()),
-                    data.directory());
-            return Sample.theirs(r, Files.size(localTar));
-        }));
-
-        // 2. restore from the local filer vs tar -xf FILE -C DIR
-        String localBackup = lastBackup[0];
-        rows.add(pair("restore-local", "restore, local filer", LOCAL_UNTAR,
-                i -> oursRestore(localId, localBackup, i),
-                i -> theirsRestore(i, target -> List.of("tar", "-xf", localTar.toString(), "-C", target.toString()))));
-        Trees.empty(filer);
+            return Sample.theirs(timed(List.of("tar", "-cf", localTar.toString(), dir), data.directory()), Files.size(localTar));
+        };
+        maybe(rows, "backup-local", "backup, local filer, uncompressed", LOCAL_TAR, local.backup("NONE"), tar);
+        if (options.runs("restore-local")) {
+            String backup = local.backupFor("NONE");
+            made(localTar, tar);
+            rows.add(pair("restore-local", "restore, local filer", LOCAL_UNTAR, i -> oursRestore(local.serverId, backup, i),
+                    i -> theirsRestore(i, target -> timed(List.of("tar", "-xf", localTar.toString(), "-C",
+                            target.toString()), run))));
+        }
+        local.empty();
         Files.deleteIfExists(localTar);
 
-        // 2a, 2b. for reference, the same two with the integrity work ours does (each file's SHA-256 for the
-        // manifest, the archive's for its record, all checked on restore) done by the standard tools
+        // 2a, 2b. for reference, the same two with the integrity work ours does (each file's SHA-256, made on
+        // backup, checked on restore) done by the standard tools
         Path sumsDir = Files.createDirectories(theirs.resolve("sums"));
         Path sumsTar = sumsDir.resolve("sums.tar");
-        Path sumsTarSha = sumsDir.resolve("sums.tar.sha256");
         Path sums = sumsDir.resolve("files.sha256");
-        String dir = data.data().getFileName().toString();
-        rows.add(pair("backup-local-sums", "for reference: backup, local filer, uncompressed", SUMS_TAR,
-                oursBackup(filer, localId, lastBackup), i -> {
+        Side sumsBackup = i -> {
             Trees.empty(sumsDir);
-            TimedProcess.Result r = timed(sumsBackup(dir, sumsTar, sumsTarSha, sums), data.directory());
-            return Sample.theirs(r, Files.size(sumsTar));
-        }));
-        String sumsBackup = lastBackup[0];
-        rows.add(pair("restore-local-sums", "for reference: restore, local filer", SUMS_UNTAR,
-                i -> oursRestore(localId, sumsBackup, i),
-                i -> theirsRestore(i, target -> sumsRestore(dir, sumsTar, sumsTarSha, sums, target))));
-        Trees.empty(filer);
+            return Sample.theirs(timed(SumsCommands.backup(dir, sumsTar, sums), data.directory()), Files.size(sumsTar));
+        };
+        maybe(rows, "backup-local-sums", "for reference: backup, local filer, uncompressed", SumsCommands.BACKUP,
+                local.backup("NONE"), sumsBackup);
+        if (options.runs("restore-local-sums")) {
+            String backup = local.backupFor("NONE");
+            made(sums, sumsBackup);
+            rows.add(pair("restore-local-sums", "for reference: restore, local filer", SumsCommands.RESTORE,
+                    i -> oursRestore(local.serverId, backup, i),
+                    i -> theirsRestore(i, target -> timed(SumsCommands.restore(dir, sumsTar, sums, target), run))));
+        }
+        local.empty();
         Trees.empty(sumsDir);
 
         // 3. backup to the local filer with zstd vs tar | zstd -T0 -3
         Path zstdTar = theirs.resolve("local.tar.zst");
-        rows.add(pair("backup-local-zstd", "backup, local filer, zstd", ZSTD_TAR, i -> {
-            Trees.empty(filer);
-            return ours("backup", data.data(), localId, "--compression", "ZSTD").sample();
-        }, i -> {
+        maybe(rows, "backup-local-zstd", "backup, local filer, zstd", ZSTD_TAR, local.backup("ZSTD"), i -> {
             Files.deleteIfExists(zstdTar);
-            TimedProcess.Result r = timed(List.of("bash", "-c", "set -o pipefail; tar -cf - "
-                    + data.data().getFileName() + " | zstd -q -T0 -3 > " + SshClient.quote(zstdTar.toString())),
-                    data.directory());
+            TimedProcess.Result r = timed(List.of("bash", "-c", "set -o pipefail; tar -cf - " + dir
+                    + " | zstd -q -T0 -3 > " + SshClient.quote(zstdTar.toString())), data.directory());
             return Sample.theirs(r, Files.size(zstdTar));
-        }));
-        Trees.empty(filer);
+        });
         Files.deleteIfExists(zstdTar);
 
-        if (sftp) {
-            // 4. backup over SFTP vs tar | ssh 'cat > FILE'
+        if (remote != null) {
+            // 4, 5. backup over SFTP vs tar | ssh 'cat > FILE'; restore vs ssh 'cat FILE' | tar -xf -
             SshClient client = ssh;
-            Path ours = remoteOurs;
             Path sshTar = remoteTheirs.resolve("sftp.tar");
-            long serverId = sftpId;
-            rows.add(pair("backup-sftp", "backup, SFTP, uncompressed", SSH_TAR,
-                    oursBackup(ours, serverId, lastBackup), i -> {
+            Side sshBackup = i -> {
                 Files.deleteIfExists(sshTar);
-                TimedProcess.Result r = timed(List.of("bash", "-c", "set -o pipefail; tar -cf - "
-                        + data.data().getFileName() + " | " + client.shell("cat > " + SshClient.quote(sshTar.toString()))),
-                        data.directory());
+                TimedProcess.Result r = timed(List.of("bash", "-c", "set -o pipefail; tar -cf - " + dir + " | "
+                        + client.shell("cat > " + SshClient.quote(sshTar.toString()))), data.directory());
                 return Sample.theirs(r, Files.size(sshTar));
-            }));
-
-            // 5. restore over SFTP vs ssh 'cat FILE' | tar -xf -
-            String sftpBackup = lastBackup[0];
-            rows.add(pair("restore-sftp", "restore, SFTP", SSH_UNTAR,
-                    i -> oursRestore(serverId, sftpBackup, i),
-                    i -> theirsRestore(i, target -> List.of("bash", "-c", "set -o pipefail; "
-                            + client.shell("cat " + SshClient.quote(sshTar.toString())) + " | tar -xf - -C "
-                            + SshClient.quote(target.toString())))));
-            Trees.empty(ours);
+            };
+            maybe(rows, "backup-sftp", "backup, SFTP, uncompressed", SSH_TAR, remote.backup("NONE"), sshBackup);
+            if (options.runs("restore-sftp")) {
+                Filer filer = remote;
+                String backup = filer.backupFor("NONE");
+                made(sshTar, sshBackup);
+                rows.add(pair("restore-sftp", "restore, SFTP", SSH_UNTAR, i -> oursRestore(filer.serverId, backup, i),
+                        i -> theirsRestore(i, target -> timed(List.of("bash", "-c", "set -o pipefail; "
+                                + client.shell("cat " + SshClient.quote(sshTar.toString())) + " | tar -xf - -C "
+                                + SshClient.quote(target.toString())), run))));
+            }
+            remote.empty();
             Files.deleteIfExists(sshTar);
         }
 
-        // 6. the first backup of a fresh JVM (start, engine build, compiling the hot code, exit), the case of a
+        // 6. peers: restic and borg, each into a fresh repository per run, against the same operation of ours
+        new PeerRows(this, local, theirs.resolve("peers"), dir).add(rows, skipped);
+        local.empty();
+
+        // 7. the first backup of a fresh JVM (start, engine build, compiling the hot code, exit), the case of a
         // command-line tool; and its peak RSS at a larger size, which must stay that of the smaller one
-        rows.add(pair("backup-local-cold", "backup, local filer, uncompressed, a fresh JVM per run", LOCAL_TAR, i -> {
-            Trees.empty(filer);
-            return oursCold("backup", data.data(), localId, "--compression", "NONE").sample();
-        }, i -> {
-            Files.deleteIfExists(localTar);
-            TimedProcess.Result r = timed(List.of("tar", "-cf", localTar.toString(), data.data().getFileName().toString()),
-                    data.directory());
-            return Sample.theirs(r, Files.size(localTar));
-        }, false));
+        ColdJvm cold = ColdJvm.of(options.heap(), options.coldJava(),
+                options.coldCds() ? run.resolve("engine.jsa") : null);
+        if (options.runs("backup-local-cold") || options.runs("backup-local-rss") && options.rssCheck() > 0) {
+            coldClasspath = ColdJvm.jars(options.classpath(), Files.createDirectories(run.resolve("jars")));
+            log.println("Class-data archive for the fresh JVMs: " + (options.coldCds() ? "training" : "none (--cold-cds off)"));
+            cold.train(coldClasspath, coldArguments(data.data(), local.serverId), command ->
+                    TimedProcess.run(command, run, false, TIMEOUT, live));
+            local.empty();
+        }
+        String coldPath = "backup, local filer, uncompressed, a fresh JVM per run (" + cold.label() + ")";
+        if (options.runs("backup-local-cold")) {
+            rows.add(pair("backup-local-cold", coldPath, LOCAL_TAR, i -> {
+                local.empty();
+                return oursCold(cold, data.data(), local.serverId).sample();
+            }, tar, false));
+        }
         Files.deleteIfExists(localTar);
-        Trees.empty(filer);
-        if (options.rssCheck() > 0) {
+        local.empty();
+        if (options.rssCheck() > 0 && options.runs("backup-local-rss")) {
             DataSet large = options.rssCheck() == options.size() ? data
                     : DataSet.prepare(work, options.rssCheck(), options.seed(), log);
             dataSets.add(large.directory());
             Row row = single("backup-local-rss", "backup, local filer, uncompressed, a fresh JVM, "
                     + Options.human(large.bytes()) + " data set (RSS check, 1 run)", large.bytes(), () -> {
-                        Trees.empty(filer);
-                        return oursCold("backup", large.data(), localId, "--compression", "NONE").sample();
+                        local.empty();
+                        return oursCold(cold, large.data(), local.serverId).sample();
                     });
             rows.add(row);
-            Trees.empty(filer);
+            local.empty();
         }
         if (host != null) {
             host.close();
         }
 
-        Report report = Report.create(options, Machine.describe(loadBefore), data, Files.getFileStore(work).type(), work,
-                sftp ? ssh.display() + " COMMAND" : null, rows);
+        Report report = Report.create(options, Machine.describe(loadBefore), data, new Report.Setup(
+                Files.getFileStore(work).type(), work, sftp ? ssh.display() + " COMMAND" : null, cold.display(), skipped),
+                rows);
         Path out = options.out().toAbsolutePath();
         Files.writeString(out, report.markdown());
         log.println();
@@ -294,12 +305,85 @@ public final class Benchmark {
         return report;
     }
 
+    /**
+     * The engine's backups on one filer directory, where each backup of ours starts by emptying it: so the
+     * last backup made is the one there.
+     */
+    final class Filer {
+        private final Path directory;
+        final long serverId;
+        private String backupId;
+        private String compression;
+
+        Filer(Path directory, long serverId) {
+            this.directory = directory;
+            this.serverId = serverId;
+        }
+
+        /** Ours in a pair: a backup with {@code compression} ({@code NONE}, {@code ZSTD}) after emptying the directory. */
+        Side backup(String compression) {
+            return i -> {
+                empty();
+                Ours result = ours("backup", data.data(), serverId, "--compression", compression);
+                this.backupId = result.backupId();
+                this.compression = compression;
+                return result.sample();
+            };
+        }
+
+        /** The last backup with {@code compression} when it is there, else one made now, untimed, for a restore row. */
+        String backupFor(String compression) throws IOException {
+            if (backupId == null || !compression.equals(this.compression)) {
+                log.println("An untimed " + compression + " backup of ours to restore from:");
+                backup(compression).run(-1);
+            }
+            return backupId;
+        }
+
+        void empty() throws IOException {
+            Trees.empty(directory);
+            backupId = null;
+        }
+    }
+
+    /** Runs {@code side} once, untimed, when {@code file} (what a restore row of theirs reads) is missing. */
+    void made(Path file, Side side) throws IOException {
+        if (!Files.exists(file)) {
+            log.println("An untimed run of theirs to restore from: " + file.getFileName());
+            side.run(-1);
+        }
+    }
+
+    /** Adds the pair when {@code --only} lets it run. */
+    void maybe(List<Row> rows, String key, String path, String theirsCommand, Side ours, Side theirs) throws IOException {
+        if (options.runs(key)) {
+            rows.add(pair(key, path, theirsCommand, ours, theirs));
+        }
+    }
+
+    Options options() {
+        return options;
+    }
+
+    Path runDirectory() {
+        return run;
+    }
+
+    DataSet data() {
+        return data;
+    }
+
+    PrintStream log() {
+        return log;
+    }
+
     /** The engine's side of one run: what the child JVM reported and the backup it made (or null). */
     private record Ours(Sample sample, String backupId) {
     }
 
+    /** One side of a pair: run {@code index} (0-based; -1 for a warm-up or an untimed run). */
     @FunctionalInterface
-    private interface Side {
+    interface Side {
         Sample run(int index) throws IOException;
     }
 
@@ -308,25 +392,13 @@ public final class Benchmark {
         Sample run() throws IOException;
     }
 
+    /** The command of theirs that restores into {@code target}, run and timed. */
     @FunctionalInterface
-    private interface CommandFor {
-        List<String> command(Path target);
+    interface TheirsRestore {
+        TimedProcess.Result run(Path target) throws IOException;
     }
 
-    /**
-     * Ours in a pair: an uncompressed backup to {@code serverId} after emptying {@code directory}, where the
-     * server keeps its backups; the backup's id goes to {@code last[0]} for the restores that follow.
-     */
-    private Side oursBackup(Path directory, long serverId, String[] last) {
-        return i -> {
-            Trees.empty(directory);
-            Ours result = ours("backup", data.data(), serverId, "--compression", "NONE");
-            last[0] = result.backupId();
-            return result.sample();
-        };
-    }
-
-    private Row pair(String key, String path, String theirsCommand, Side ours, Side theirs) throws IOException {
+    Row pair(String key, String path, String theirsCommand, Side ours, Side theirs) throws IOException {
         return pair(key, path, theirsCommand, ours, theirs, true);
     }
 
@@ -372,7 +444,7 @@ public final class Benchmark {
     }
 
     /** Restores {@code backupId} into a fresh {@code restore-ours/data}; the first run checks the tree. */
-    private Sample oursRestore(long serverId, String backupId, int index) throws IOException {
+    Sample oursRestore(long serverId, String backupId, int index) throws IOException {
         Path parent = run.resolve("restore-ours");
         Trees.delete(parent);
         Path target = parent.resolve(Runner.ROOT);
@@ -384,11 +456,15 @@ public final class Benchmark {
         return sample;
     }
 
-    private Sample theirsRestore(int index, CommandFor command) throws IOException {
+    /**
+     * Theirs restoring into a fresh {@code restore-theirs}, where the tree must land in {@code DIR}; the
+     * first run checks the tree.
+     */
+    Sample theirsRestore(int index, TheirsRestore command) throws IOException {
         Path parent = run.resolve("restore-theirs");
         Trees.delete(parent);
         Files.createDirectories(parent);
-        TimedProcess.Result r = timed(command.command(parent), run);
+        TimedProcess.Result r = command.run(parent);
         if (index == 0) {
             check("theirs", parent.resolve(data.data().getFileName().toString()));
         }
@@ -426,27 +502,25 @@ public final class Benchmark {
         return new Ours(sample, result.get("backup-id"));
     }
 
-    /** Runs {@link Runner} in a fresh child JVM (a cold start) and reads its result line. */
-    private Ours oursCold(String operation, Path root, long serverId, String... extra) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + options.heap(),
-                "-cp", options.classpath(),
-                Runner.class.getName(), operation,
-                "--state", state.toString(),
-                "--root", root.toString(),
-                "--server", Long.toString(serverId)));
-        command.addAll(List.of(extra));
+    /** Runs an uncompressed backup of {@code root} in a fresh child JVM (a cold start) and reads its result line. */
+    private Ours oursCold(ColdJvm cold, Path root, long serverId) throws IOException {
+        List<String> command = cold.command(coldClasspath, coldArguments(root, serverId));
         TimedProcess.Result r = TimedProcess.run(command, run, true, TIMEOUT, live);
         Map<String, String> result = parseResult(r.stdout(), r.stderr());
         long peak = Math.max(r.peakRssKb(), Long.parseLong(result.getOrDefault("vmhwm-kb", "-1")));
         Sample sample = new Sample(r.seconds(), Long.parseLong(result.get("op-nanos")) / 1e9, peak,
                 Long.parseLong(result.getOrDefault("cpu-ms", "-1")), Long.parseLong(result.getOrDefault("gc-ms", "-1")),
                 Long.parseLong(result.getOrDefault("archive-bytes", "-1")));
-        if (operation.equals("backup") && result.get("backup-id") == null) {
+        if (result.get("backup-id") == null) {
             throw new IllegalStateException("The engine's JVM reported no backup id: '" + r.stdout().strip() + "'");
         }
         return new Ours(sample, result.get("backup-id"));
+    }
+
+    /** {@link Runner}'s arguments for an uncompressed backup of {@code root}. */
+    private List<String> coldArguments(Path root, long serverId) {
+        return List.of("backup", "--state", state.toString(), "--root", root.toString(), "--server", Long.toString(serverId),
+                "--compression", "NONE");
     }
 
     private static Map<String, String> parseResult(String line) {
@@ -477,36 +551,15 @@ public final class Benchmark {
         return values;
     }
 
-    /**
-     * {@link #SUMS_TAR}, run in the directory that holds {@code dir}: the archive, its SHA-256 in
-     * {@code archiveSha256} and every file's in {@code sums} (sorted by name, in the format of {@code sha256sum}).
-     */
-    static List<String> sumsBackup(String dir, Path archive, Path archiveSha256, Path sums) {
-        return List.of("bash", "-c", "set -o pipefail; { tar -cf " + q(archive) + " " + SshClient.quote(dir)
-                + " && openssl dgst -sha256 -r " + q(archive) + " > " + q(archiveSha256) + "; } & a=$!; find "
-                + SshClient.quote(dir) + " -type f -print0 | sort -z | xargs -0 -r openssl dgst -sha256 -r > "
-                + q(sums) + " || exit 1; wait $a");
-    }
-
-    /**
-     * {@link #SUMS_UNTAR}: extracts the archive into {@code target} while checking its SHA-256, then checks
-     * every extracted file against {@code sums}; exits 3 when the archive does not match, 4 when a file
-     * does not (or one is missing or extra).
-     */
-    static List<String> sumsRestore(String dir, Path archive, Path archiveSha256, Path sums, Path target) {
-        return List.of("bash", "-c", "set -o pipefail; { openssl dgst -sha256 -r " + q(archive) + " | cmp -s - "
-                + q(archiveSha256) + "; } & a=$!; tar -xf " + q(archive) + " -C " + q(target) + " || exit 1; wait $a "
-                + "|| { echo 'the archive does not match its SHA-256' >&2; exit 3; }; cd " + q(target) + " && find "
-                + SshClient.quote(dir) + " -type f -print0 | sort -z | xargs -0 -r openssl dgst -sha256 -r | cmp -s - "
-                + q(sums) + " || { echo 'the files do not match their SHA-256' >&2; exit 4; }");
-    }
-
-    private static String q(Path path) {
-        return SshClient.quote(path.toString());
-    }
-
     private TimedProcess.Result timed(List<String> command, Path directory) throws IOException {
         return TimedProcess.run(command, directory, false, TIMEOUT, live);
+    }
+
+    /** A command of a peer's: {@code environment}, and its peak RSS when {@code rss}; a 30-minute limit. */
+    TimedProcess.Result peer(List<String> command, Path directory, Map<String, String> environment, boolean rss)
+            throws IOException {
+        return TimedProcess.run(command, directory, environment, rss ? TimedProcess.Rss.CHILDREN : TimedProcess.Rss.NONE,
+                TIMEOUT, live);
     }
 
     private void requireTools() {

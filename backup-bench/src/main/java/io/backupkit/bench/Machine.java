@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,7 @@ final class Machine {
     /** The machine; {@code loadBefore} is the load average when the benchmark started. */
     static Map<String, String> describe(String loadBefore) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("CPU", cpuModel() + " (nproc " + Runtime.getRuntime().availableProcessors() + ")");
+        m.put("CPU", cpu() + ", nproc " + Runtime.getRuntime().availableProcessors());
         m.put("memory", memory());
         m.put("OS", osName() + ", kernel " + read(Path.of("/proc/sys/kernel/osrelease")));
         m.put("JDK", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
@@ -35,18 +36,68 @@ final class Machine {
         m.put("tar", firstLine(List.of("tar", "--version")));
         m.put("zstd", firstLine(List.of("zstd", "--version")));
         m.put("OpenSSL", firstLine(List.of("openssl", "version")));
+        m.put("restic", firstLine(List.of("restic", "version")));
+        m.put("borg", firstLine(List.of("borg", "--version")));
         m.put("load average", "before " + loadBefore + ", after " + loadAverage()
                 + " (1, 5, 15 min; anything else running shares the cores)");
         return m;
     }
 
-    private static String cpuModel() {
-        for (String line : lines(Path.of("/proc/cpuinfo"))) {
-            if (line.startsWith("model name")) {
-                return line.substring(line.indexOf(':') + 1).strip();
+    /** This machine's CPU, from /proc/cpuinfo: see {@link #cpu(List)}. */
+    static String cpu() {
+        return cpu(lines(Path.of("/proc/cpuinfo")));
+    }
+
+    /**
+     * The CPU described by the first processor of a /proc/cpuinfo text: its model name as the kernel
+     * reports it (a VM may show a generic one, such as "AMD EPYC"), then what tells such a CPU apart and
+     * what the benchmark's work depends on: vendor, family, model and stepping, the SHA, AES, AVX2 and
+     * AVX-512 extensions it has, and whether it runs under a hypervisor. For example {@code Intel(R)
+     * Xeon(R) Processor (GenuineIntel family 6 model 167 stepping 1; SHA-NI, AES-NI, AVX2, AVX-512; virtual
+     * machine)}.
+     */
+    static String cpu(List<String> cpuinfo) {
+        Map<String, String> first = new LinkedHashMap<>();
+        for (String line : cpuinfo) {
+            if (line.isBlank() && !first.isEmpty()) {
+                break;
+            }
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                first.putIfAbsent(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
             }
         }
-        return "unknown CPU";
+        List<String> details = new ArrayList<>();
+        StringBuilder identity = new StringBuilder(first.getOrDefault("vendor_id", ""));
+        for (String field : List.of("cpu family", "model", "stepping")) {
+            if (first.containsKey(field)) {
+                identity.append(identity.length() == 0 ? "" : " ").append(field.replace("cpu ", "")).append(' ')
+                        .append(first.get(field));
+            }
+        }
+        if (identity.length() > 0) {
+            details.add(identity.toString());
+        }
+        List<String> flags = List.of(first.getOrDefault("flags", "").split("\\s+"));
+        List<String> extensions = new ArrayList<>();
+        Map<String, String> names = new LinkedHashMap<>();
+        names.put("sha_ni", "SHA-NI");
+        names.put("aes", "AES-NI");
+        names.put("avx2", "AVX2");
+        names.put("avx512f", "AVX-512");
+        names.forEach((flag, name) -> {
+            if (flags.contains(flag)) {
+                extensions.add(name);
+            }
+        });
+        if (!extensions.isEmpty()) {
+            details.add(String.join(", ", extensions));
+        }
+        if (flags.contains("hypervisor")) {
+            details.add("virtual machine");
+        }
+        String name = first.getOrDefault("model name", "unknown CPU");
+        return details.isEmpty() ? name : name + " (" + String.join("; ", details) + ")";
     }
 
     private static String memory() {

@@ -16,7 +16,8 @@ final class Measurements {
      *
      * @param seconds wall time of the whole process (ours: JVM start to exit)
      * @param operationSeconds ours: the engine call alone; -1 for theirs
-     * @param peakRssKb ours: the JVM's VmHWM; -1 for theirs
+     * @param peakRssKb ours: the JVM's VmHWM; theirs: the largest peak of their processes when measured
+     *     (the peers' rows), else -1
      * @param cpuMillis ours: the JVM's CPU time (user + system); theirs: that of the pipeline's processes
      *     (not of an sshd they talk to); -1 when unknown
      * @param gcMillis ours: time in garbage collection; -1 for theirs
@@ -25,7 +26,7 @@ final class Measurements {
     record Sample(double seconds, double operationSeconds, long peakRssKb, long cpuMillis, long gcMillis,
             long archiveBytes) {
         static Sample theirs(TimedProcess.Result result, long archiveBytes) {
-            return new Sample(result.seconds(), -1, -1, result.cpuMillis(), -1, archiveBytes);
+            return new Sample(result.seconds(), -1, result.peakRssKb(), result.cpuMillis(), -1, archiveBytes);
         }
     }
 
@@ -67,6 +68,11 @@ final class Measurements {
         /** The highest peak RSS of ours over every run, in KiB. */
         long oursPeakRssKb() {
             return ours.stream().mapToLong(Sample::peakRssKb).max().orElse(-1);
+        }
+
+        /** The highest peak RSS of theirs over every run, in KiB; -1 when not measured. */
+        long theirsPeakRssKb() {
+            return theirs.stream().mapToLong(Sample::peakRssKb).max().orElse(-1);
         }
     }
 

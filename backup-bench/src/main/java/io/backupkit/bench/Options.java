@@ -5,8 +5,10 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,12 +23,22 @@ import java.util.regex.Pattern;
  * @param rssCheck the size of the single RSS-check backup in bytes, 0 for none
  * @param heap the child JVM's {@code -Xmx} value
  * @param sftp whether to run the SFTP pairs
+ * @param peers whether to run the pairs against restic and borg
  * @param seed the data set's seed
  * @param deleteData whether to delete the generated data sets at the end
  * @param classpath the child JVM's class path
+ * @param only the keys of the rows to run ({@link Benchmark#ROWS}); empty: every row
+ * @param coldJava the JVM options of the fresh-JVM rows, beside {@code -Xmx}
+ * @param coldCds whether the fresh-JVM rows use a class-data archive of the engine's classes
  */
-record Options(long size, int runs, Path out, Path work, long rssCheck, String heap, Sftp sftp, long seed,
-        boolean deleteData, String classpath) {
+record Options(long size, int runs, Path out, Path work, long rssCheck, String heap, Want sftp, Want peers, long seed,
+        boolean deleteData, String classpath, Set<String> only, List<String> coldJava, boolean coldCds) {
+    /**
+     * The fresh-JVM rows' options unless {@code --cold-java} says otherwise: the serial collector, for a
+     * short-lived process (the measurements are in README, "The fresh-JVM row", and {@link ColdJvm#EFFECT}).
+     */
+    static final List<String> COLD_JAVA = List.of("-XX:+UseSerialGC");
+
     static final String USAGE = String.join("\n",
             "usage: Benchmark [options]",
             "  --size SIZE        data set size, e.g. 512m, 1g (default 1g)",
@@ -37,15 +49,22 @@ record Options(long size, int runs, Path out, Path work, long rssCheck, String h
             "  --rss-check SIZE   one more uncompressed local backup of a data set of SIZE for its peak RSS,",
             "                     or 'off' (default 4g)",
             "  --heap SIZE        -Xmx of the engine's JVM (default 128m)",
-            "  --sftp auto|yes|no the SFTP pairs against a local OpenSSH sshd; auto: when installed (default auto)",
+            "  --sftp auto|yes|no the SFTP pairs against a local OpenSSH sshd; auto (default): when installed",
+            "  --peers auto|yes|no the pairs against restic and borg; auto (default): each one installed",
+            "  --only KEY,...     run only these rows (a restore row makes the backup it needs, untimed); keys:",
+            wrap(String.join(", ", Benchmark.ROWS), "                     ", 100),
+            "  --cold-java OPT,... JVM options of the fresh-JVM rows besides -Xmx, or 'none'",
+            "                     (default " + String.join(",", COLD_JAVA) + ")",
+            "  --cold-cds on|off  an AppCDS archive of the engine's classes for the fresh-JVM rows, made before",
+            "                     them, outside the timing (default on)",
             "  --seed N           the data set's seed (default 20240917)",
             "  --delete-data      delete the data sets at the end instead of keeping them for the next run",
             "  --classpath CP     the engine JVM's class path (default: this JVM's)");
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kmgt]?)(i?b)?");
 
-    /** When the SFTP pairs run. */
-    enum Sftp { AUTO, YES, NO }
+    /** When optional pairs run (SFTP, peers): when their tools are installed, always (failing without), never. */
+    enum Want { AUTO, YES, NO }
 
     Options {
         if (size < 1 << 20) {
@@ -60,12 +79,26 @@ record Options(long size, int runs, Path out, Path work, long rssCheck, String h
         }
         requireNonNull(heap, "heap is null");
         requireNonNull(sftp, "sftp is null");
+        requireNonNull(peers, "peers is null");
         requireNonNull(classpath, "classpath is null");
+        only = Set.copyOf(only);
+        for (String key : only) {
+            if (!Benchmark.ROWS.contains(key)) {
+                throw new IllegalArgumentException("--only: no row '" + key + "' (rows: " + String.join(", ", Benchmark.ROWS)
+                        + ")");
+            }
+        }
+        coldJava = List.copyOf(coldJava);
+    }
+
+    /** Whether the row with {@code key} runs. */
+    boolean runs(String key) {
+        return only.isEmpty() || only.contains(key);
     }
 
     static Options defaults() {
-        return new Options(1L << 30, 3, Path.of("BENCHMARK.md"), null, 4L << 30, "128m", Sftp.AUTO, 20240917L,
-                false, System.getProperty("java.class.path"));
+        return new Options(1L << 30, 3, Path.of("BENCHMARK.md"), null, 4L << 30, "128m", Want.AUTO, Want.AUTO, 20240917L,
+                false, System.getProperty("java.class.path"), Set.of(), COLD_JAVA, true);
     }
 
     static Options parse(List<String> args) {
@@ -76,10 +109,14 @@ record Options(long size, int runs, Path out, Path work, long rssCheck, String h
         Path work = o.work;
         long rssCheck = o.rssCheck;
         String heap = o.heap;
-        Sftp sftp = o.sftp;
+        Want sftp = o.sftp;
+        Want peers = o.peers;
         long seed = o.seed;
         boolean deleteData = o.deleteData;
         String classpath = o.classpath;
+        Set<String> only = o.only;
+        List<String> coldJava = o.coldJava;
+        boolean coldCds = o.coldCds;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (arg.equals("--delete-data")) {
@@ -100,18 +137,45 @@ record Options(long size, int runs, Path out, Path work, long rssCheck, String h
                 case "--work" -> work = Path.of(value);
                 case "--rss-check" -> rssCheck = value.equalsIgnoreCase("off") ? 0 : parseSize(arg, value);
                 case "--heap" -> heap = value;
-                case "--sftp" -> sftp = switch (value.toLowerCase(Locale.ROOT)) {
-                    case "auto" -> Sftp.AUTO;
-                    case "yes" -> Sftp.YES;
-                    case "no" -> Sftp.NO;
-                    default -> throw new IllegalArgumentException("--sftp takes auto, yes or no (got '" + value + "')");
-                };
+                case "--sftp" -> sftp = parseWant(arg, value);
+                case "--peers" -> peers = parseWant(arg, value);
                 case "--seed" -> seed = parseLong(arg, value);
                 case "--classpath" -> classpath = value;
+                case "--only" -> only = new LinkedHashSet<>(List.of(value.split(",")));
+                case "--cold-java" -> coldJava = value.equals("none") ? List.of() : List.of(value.split(","));
+                case "--cold-cds" -> coldCds = switch (value.toLowerCase(Locale.ROOT)) {
+                    case "on" -> true;
+                    case "off" -> false;
+                    default -> throw new IllegalArgumentException("--cold-cds takes on or off (got '" + value + "')");
+                };
                 default -> throw new IllegalArgumentException("Unknown option '" + arg + "'\n" + USAGE);
             }
         }
-        return new Options(size, runs, out, work, rssCheck, heap, sftp, seed, deleteData, classpath);
+        return new Options(size, runs, out, work, rssCheck, heap, sftp, peers, seed, deleteData, classpath, only,
+                coldJava, coldCds);
+    }
+
+    private static Want parseWant(String option, String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "auto" -> Want.AUTO;
+            case "yes" -> Want.YES;
+            case "no" -> Want.NO;
+            default -> throw new IllegalArgumentException(option + " takes auto, yes or no (got '" + value + "')");
+        };
+    }
+
+    /** {@code text} in lines of at most {@code width} characters, each starting with {@code indent}. */
+    static String wrap(String text, String indent, int width) {
+        StringBuilder all = new StringBuilder();
+        StringBuilder line = new StringBuilder(indent);
+        for (String word : text.split(" ")) {
+            if (line.length() > indent.length() && line.length() + 1 + word.length() > width) {
+                all.append(line).append('\n');
+                line = new StringBuilder(indent);
+            }
+            line.append(line.length() > indent.length() ? " " : "").append(word);
+        }
+        return all.append(line).toString();
     }
 
     /** {@code 8m}, {@code 1g}, {@code 1GiB}, {@code 4096}: binary units. */

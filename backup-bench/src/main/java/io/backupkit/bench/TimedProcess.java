@@ -9,19 +9,52 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs one measured command: wall time from just before the fork to the observed exit, its output,
- * and, when asked, its peak RSS, polling {@code VmHWM} of {@code /proc/<pid>/status} every 10 ms
- * until it exits (VmHWM only grows, so the last reading before the exit is the peak up to then).
+ * and, when asked, its peak RSS (see {@link Rss}).
  */
 final class TimedProcess {
     private static final int MAX_OUTPUT = 1 << 20;
     private static final long POLL_MILLIS = 10;
+    private static final Path GNU_TIME = Path.of("/usr/bin/time");
+
+    /** How a command's peak RSS is measured. */
+    enum Rss {
+        /** Not measured: -1. */
+        NONE,
+        /**
+         * {@code VmHWM} of {@code /proc/<pid>/status}, polled every 10 ms until the process exits (VmHWM
+         * only grows, so the last reading before the exit is the peak up to then): the process itself,
+         * not what it forks.
+         */
+        POLL,
+        /**
+         * The children's {@code ru_maxrss} as GNU time reports it ({@code /usr/bin/time -f %M}): the
+         * largest peak of the command and every process it waited for, however short-lived, so right for
+         * a tool that forks (not their sum). {@link #POLL} when /usr/bin/time is not installed.
+         */
+        CHILDREN;
+
+        /** What this measures on this machine, for the report. */
+        String describe() {
+            return switch (this == CHILDREN && !childrenAvailable() ? POLL : this) {
+                case NONE -> "not measured";
+                case POLL -> "VmHWM of the process, polled every 10 ms";
+                case CHILDREN -> "the largest ru_maxrss of the process and every process it waited for (GNU time's %M)";
+            };
+        }
+
+        static boolean childrenAvailable() {
+            return Files.isExecutable(GNU_TIME);
+        }
+    }
 
     private TimedProcess() {
     }
@@ -43,15 +76,54 @@ final class TimedProcess {
         }
     }
 
-    /**
-     * Runs {@code command} in {@code directory}; fails with its output when it exits non-zero or is
-     * still running after {@code timeout} (then it is killed with its children). {@code live} holds
-     * the process while it runs, for the benchmark's shutdown hook.
-     */
     static Result run(List<String> command, Path directory, boolean pollRss, Duration timeout, Set<ProcessHandle> live)
             throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+        return run(command, directory, Map.of(), pollRss ? Rss.POLL : Rss.NONE, timeout, live);
+    }
+
+    /**
+     * Runs {@code command} in {@code directory} with {@code environment} added to this JVM's (less every
+     * {@code RESTIC_*} and {@code BORG_*} variable of this JVM's own, so that a user's settings do not
+     * change a measurement), standard input from /dev/null; fails with its output when it exits non-zero
+     * or is still running after {@code timeout} (then it is killed with its children). {@code live} holds
+     * the process while it runs, for the benchmark's shutdown hook.
+     */
+    static Result run(List<String> command, Path directory, Map<String, String> environment, Rss rss, Duration timeout,
+            Set<ProcessHandle> live) throws IOException {
+        if (rss == Rss.CHILDREN && Rss.childrenAvailable()) {
+            Path report = Files.createTempFile("backupkit-bench-rss-", ".txt");
+            try {
+                List<String> timed = new ArrayList<>(List.of(GNU_TIME.toString(), "-f", "%M", "-o", report.toString()));
+                timed.addAll(command);
+                Result r = start(command, timed, directory, environment, false, timeout, live);
+                return new Result(command, r.nanos(), maxRssKb(Files.readString(report)), r.cpuMillis(), r.stdout(),
+                        r.stderr());
+            } finally {
+                Files.deleteIfExists(report);
+            }
+        }
+        return start(command, command, directory, environment, rss != Rss.NONE, timeout, live);
+    }
+
+    /** The last line of GNU time's {@code -o} file with {@code -f %M} (after "Command exited ..." if any); -1 if none. */
+    static long maxRssKb(String report) {
+        List<String> lines = report.strip().lines().toList();
+        try {
+            return lines.isEmpty() ? -1 : Long.parseLong(lines.get(lines.size() - 1).strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static Result start(List<String> command, List<String> actual, Path directory,
+            Map<String, String> environment, boolean pollRss, Duration timeout, Set<ProcessHandle> live)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(actual).directory(directory.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        if (!environment.isEmpty()) {
+            builder.environment().keySet().removeIf(name -> name.startsWith("RESTIC_") || name.startsWith("BORG_"));
+            builder.environment().putAll(environment);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         long cpuBefore = childrenCpuMillis();

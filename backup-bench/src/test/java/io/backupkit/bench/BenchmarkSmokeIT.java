@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole benchmark at 8 MiB, one run, with child JVMs, tar, zstd and (when installed) a real sshd:
- * every row is there with positive numbers, and nothing is left behind but the data sets.
+ * The whole benchmark at 8 MiB, one run, with child JVMs, tar, zstd and (when installed) a real sshd,
+ * restic and borg: every row is there with positive numbers, a peer that is not installed is skipped with
+ * a note, and nothing is left behind but the data sets.
  */
 final class BenchmarkSmokeIT {
     private static final boolean CI = "true".equals(System.getenv("CI"));
@@ -51,6 +52,14 @@ final class BenchmarkSmokeIT {
         if (sftp) {
             keys.addAll(List.of("backup-sftp", "restore-sftp"));
         }
+        boolean restic = Peers.resticMissing() == null;
+        boolean borg = Peers.borgMissing() == null;
+        if (restic) {
+            keys.addAll(List.of(PeerRows.RESTIC_BACKUP, PeerRows.RESTIC_RESTORE));
+        }
+        if (borg) {
+            keys.addAll(List.of(PeerRows.BORG_BACKUP, PeerRows.BORG_ZSTD_BACKUP, PeerRows.BORG_RESTORE));
+        }
         keys.addAll(List.of("backup-local-cold", "backup-local-rss"));
         assertThat(report.rows()).extracting(Row::key).containsExactlyElementsOf(keys);
         for (Row row : report.rows()) {
@@ -71,6 +80,14 @@ final class BenchmarkSmokeIT {
             if (row.key().startsWith("backup")) {
                 assertThat(row.ours()).allSatisfy(s -> assertThat(s.archiveBytes()).isPositive());
             }
+            if (PeerRows.KEYS.contains(row.key())) {
+                assertThat(row.theirsPeakRssKb()).as(row.key()).isGreaterThan(1024);
+                if (row.key().startsWith("backup")) {
+                    assertThat(row.theirs()).allSatisfy(t -> assertThat(t.archiveBytes()).isPositive());
+                }
+            } else {
+                assertThat(row.theirsPeakRssKb()).as(row.key()).isEqualTo(-1);
+            }
         }
         Row zstd = report.row("backup-local-zstd").orElseThrow();
         assertThat(zstd.ours().get(0).archiveBytes()).isLessThan(zstd.payload());
@@ -84,7 +101,17 @@ final class BenchmarkSmokeIT {
             assertThat(markdown).contains("| " + row.path());
         }
         assertThat(markdown).contains("Peak RSS of a fresh engine JVM for an uncompressed local backup")
-                .contains("| CPU s | their CPU s |");
+                .contains("| CPU s | their CPU s |")
+                .contains("CPU: " + Machine.cpu())
+                .contains("neither side hashes the whole archive")
+                .contains("## Peers: restic and borg", "not like for like");
+        assertThat(markdown.contains("Skipped: restic")).isEqualTo(!restic);
+        assertThat(markdown.contains("Skipped: borg")).isEqualTo(!borg);
+        if (restic && borg) {
+            Row zstdBorg = report.row(PeerRows.BORG_ZSTD_BACKUP).orElseThrow();
+            Row none = report.row(PeerRows.BORG_BACKUP).orElseThrow();
+            assertThat(zstdBorg.theirs().get(0).archiveBytes()).isLessThan(none.theirs().get(0).archiveBytes());
+        }
         // the long-running host measures the engine call; a fresh JVM the whole process, which is longer
         Row cold = report.row("backup-local-cold").orElseThrow();
         assertThat(cold.ours().get(0).seconds()).isGreaterThan(cold.ours().get(0).operationSeconds());
@@ -97,6 +124,32 @@ final class BenchmarkSmokeIT {
                     .containsExactlyInAnyOrder("dataset-8388608-20240917", "dataset-16777216-20240917");
         }
         assertThat(took).isLessThan(Duration.ofSeconds(60));
+    }
+
+    @Test
+    @Timeout(value = 60)
+    void runsOnlyTheNamedRowsAndMakesTheBackupsTheirRestoresNeed(@TempDir Path temp) throws IOException {
+        requireOrSkip(Benchmark.onPath("tar") && Benchmark.onPath("zstd") && Benchmark.onPath("bash")
+                && Benchmark.onPath("openssl"), "tar, zstd, bash and openssl (packages tar, zstd, bash, openssl)");
+        boolean borg = Peers.borgMissing() == null;
+        Path out = temp.resolve("BENCHMARK.md");
+        List<String> only = List.of("restore-local", "restore-local-sums", PeerRows.BORG_RESTORE, "backup-local-cold");
+        Report report = Benchmark.run(Options.parse(List.of("--size", "8m", "--runs", "1", "--rss-check", "off",
+                "--sftp", "no", "--only", String.join(",", only), "--work", temp.resolve("work").toString(),
+                "--out", out.toString(), "--classpath", System.getProperty("surefire.test.class.path",
+                        System.getProperty("java.class.path")))), new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8));
+
+        assertThat(report.rows()).extracting(Row::key).containsExactlyElementsOf(borg ? only
+                : List.of("restore-local", "restore-local-sums", "backup-local-cold"));
+        for (Row row : report.rows()) {
+            assertThat(row.oursMbps()).as(row.key()).isPositive().isFinite();
+            assertThat(row.theirsMbps()).as(row.key()).isPositive().isFinite();
+        }
+        assertThat(report.row("backup-local-cold").orElseThrow().path()).endsWith("(AppCDS, -XX:+UseSerialGC)");
+        assertThat(report.markdown()).contains("--only restore-local,restore-local-sums," + PeerRows.BORG_RESTORE
+                + ",backup-local-cold\"`", "-XX:SharedArchiveFile=ENGINE.jsa");
+        assertThat(report.markdown().contains("Skipped: borg")).isEqualTo(!borg);
     }
 
     private static void requireOrSkip(boolean available, String what) {

@@ -20,15 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The reference pipelines of the benchmark, which do with tar and OpenSSL the integrity work the engine
- * does: on backup they record the archive's SHA-256 and every file's, on restore they check both and
- * fail when either differs.
+ * does: on backup they record every file's SHA-256 (no SHA-256 of the archive), on restore they check
+ * every extracted file and fail when one differs.
  */
 final class SumsCommandsTest {
     @TempDir
     Path temp;
     private Path base;
     private Path archive;
-    private Path archiveSha;
     private Path sums;
 
     @BeforeEach
@@ -42,15 +41,17 @@ final class SumsCommandsTest {
         Files.writeString(base.resolve("data/a b/two.txt"), "two\n".repeat(1000));
         Files.write(base.resolve("data/a b/c/three.bin"), new byte[70_000]);
         archive = temp.resolve("out/sums.tar");
-        archiveSha = temp.resolve("out/sums.tar.sha256");
         sums = temp.resolve("out/sums");
         Files.createDirectories(archive.getParent());
-        run(Benchmark.sumsBackup("data", archive, archiveSha, sums), base);
+        run(SumsCommands.backup("data", archive, sums), base);
     }
 
     @Test
-    void theBackupRecordsTheArchivesChecksumAndEveryFilesSortedByName() throws IOException {
-        assertThat(Files.readString(archiveSha)).startsWith(sha256Hex(Files.readAllBytes(archive)) + " *");
+    void theBackupRecordsEveryFilesChecksumSortedByNameAndNoArchiveChecksum() throws IOException {
+        try (var out = Files.list(archive.getParent())) {
+            assertThat(out.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("sums.tar", "sums");
+        }
+        assertThat(Files.size(archive)).isPositive();
         List<String> lines = Files.readAllLines(sums);
         assertThat(lines).containsExactly(
                 sha256Hex(Files.readAllBytes(base.resolve("data/a b/c/three.bin"))) + " *data/a b/c/three.bin",
@@ -59,16 +60,17 @@ final class SumsCommandsTest {
     }
 
     @Test
-    void theRestoreExtractsTheTreeWhenBothChecksumsMatch() throws IOException {
+    void theRestoreExtractsTheTreeWhenEveryChecksumMatches() throws IOException {
         Path target = Files.createDirectories(temp.resolve("restored"));
-        run(Benchmark.sumsRestore("data", archive, archiveSha, sums, target), temp);
+        run(SumsCommands.restore("data", archive, sums, target), temp);
         assertThat(Files.readString(target.resolve("data/a b/two.txt"))).isEqualTo("two\n".repeat(1000));
         assertThat(Files.size(target.resolve("data/a b/c/three.bin"))).isEqualTo(70_000);
     }
 
     @Test
-    void theRestoreFailsWhenTheArchiveDoesNotMatchItsChecksum() throws IOException {
-        // one byte of the file's content changed: tar still extracts it, the archive's SHA-256 differs
+    void theRestoreFailsWhenAByteOfAFileChangedInTheArchive() throws IOException {
+        // one byte of the file's content changed: tar still extracts it (its header checksum does not cover
+        // the content), the file's SHA-256 differs
         byte[] tar = Files.readAllBytes(archive);
         int at = new String(tar, StandardCharsets.ISO_8859_1).indexOf("two\ntwo\n");
         try (RandomAccessFile file = new RandomAccessFile(archive.toFile(), "rw")) {
@@ -76,8 +78,10 @@ final class SumsCommandsTest {
             file.write('T');
         }
         Path target = Files.createDirectories(temp.resolve("restored"));
-        assertThatThrownBy(() -> run(Benchmark.sumsRestore("data", archive, archiveSha, sums, target), temp))
-                .hasMessageContaining("exited with 3").hasMessageContaining("the archive does not match its SHA-256");
+        assertThatThrownBy(() -> run(SumsCommands.restore("data", archive, sums, target), temp))
+                .hasMessageContaining("exited with " + SumsCommands.FILES_DIFFER)
+                .hasMessageContaining("the files do not match their SHA-256");
+        assertThat(Files.readString(target.resolve("data/a b/two.txt"))).startsWith("Two\n");
     }
 
     @Test
@@ -85,8 +89,17 @@ final class SumsCommandsTest {
         List<String> lines = Files.readAllLines(sums);
         Files.write(sums, List.of(lines.get(0), "0".repeat(64) + lines.get(1).substring(64), lines.get(2)));
         Path target = Files.createDirectories(temp.resolve("restored"));
-        assertThatThrownBy(() -> run(Benchmark.sumsRestore("data", archive, archiveSha, sums, target), temp))
-                .hasMessageContaining("exited with 4").hasMessageContaining("the files do not match their SHA-256");
+        assertThatThrownBy(() -> run(SumsCommands.restore("data", archive, sums, target), temp))
+                .hasMessageContaining("exited with " + SumsCommands.FILES_DIFFER)
+                .hasMessageContaining("the files do not match their SHA-256");
+    }
+
+    @Test
+    void theRestoreFailsWithTarsOwnCodeWhenTheArchiveIsMissing() throws IOException {
+        Files.delete(archive);
+        Path target = Files.createDirectories(temp.resolve("restored"));
+        assertThatThrownBy(() -> run(SumsCommands.restore("data", archive, sums, target), temp))
+                .hasMessageContaining("exited with 1");
     }
 
     private static void run(List<String> command, Path directory) throws IOException {

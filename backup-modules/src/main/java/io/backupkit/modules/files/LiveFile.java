@@ -34,6 +34,11 @@ final class LiveFile {
     };
 
     private static final int PROBE = 1 << 16;
+    /**
+     * The probe's buffer, one per thread and reused file after file (a file's content is read through
+     * before the next file is opened): direct, so that a read needs no copy through the JDK's own.
+     */
+    private static final ThreadLocal<ByteBuffer> PROBES = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(PROBE));
 
     private final Node file;
     private final Policy policy;
@@ -165,7 +170,7 @@ final class LiveFile {
         }
 
         void probe() throws IOException {
-            ahead = ByteBuffer.allocate((int) Math.min(PROBE, size));
+            ahead = PROBES.get().clear().limit((int) Math.min(PROBE, size));
             while (ahead.hasRemaining() && channel.read(ahead) >= 0) {
                 // until the block is full or the file ends
             }
@@ -220,7 +225,8 @@ final class LiveFile {
 
         private void checkForMore() throws IOException {
             if (!longer && padded < 0 && !ahead.hasRemaining()) {
-                longer = readChannel(ByteBuffer.allocate(1)) > 0;
+                longer = readChannel(ahead.clear().limit(1)) > 0;
+                ahead.limit(0); // nothing of it is content
             }
         }
 

@@ -79,7 +79,7 @@ public final class ArchiveWriter implements AutoCloseable {
         // the entries hashed and the manifest written on a third
         this.async = new Pipes.AsyncOutput(Codecs.compress(compression, counting), Pipes.CHUNK, 4,
                 "backupkit-archive-writer", true);
-        this.tar = new Tar.Output(async);
+        this.tar = new Tar.Output(async); // content is read into the pipe's chunks, not copied there
     }
 
     /** Writes the header; call it first. */
@@ -207,17 +207,16 @@ public final class ArchiveWriter implements AutoCloseable {
         public void file(Entry entry, InputStream content) throws IOException {
             start(entry, false);
             MessageDigest digest = Digests.sha256();
-            async.hashing(digest); // the entry's content is hashed on the writer thread
+            async.hashing(digest); // the entry's content is hashed on the pipe's hashing thread
             try {
                 long remaining = entry.size();
                 while (remaining > 0) {
                     cancellation.throwIfCancelled();
-                    int n = content.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+                    int n = tar.copyFrom(content, buffer, (int) Math.min(buffer.length, remaining));
                     if (n < 0) {
                         throw new IOException("Entry '" + entry.name() + "' of module '" + module + "' ended "
                                 + remaining + " bytes before its declared size " + entry.size());
                     }
-                    tar.write(buffer, 0, n);
                     remaining -= n;
                     bytes += n;
                     progress.written(module, entry.name(), n);

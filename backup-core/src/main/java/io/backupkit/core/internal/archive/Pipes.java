@@ -190,7 +190,7 @@ final class Pipes {
             this.current = new byte[chunkSize];
             this.written = hashApart ? new ArrayBlockingQueue<>(depth + 1) : null;
             this.worker = start(threadName, this::drain);
-            this.hasher = hashApart ? start(threadName + "-digest", this::hash) : null;
+            this.hasher = hashApart ? start("backupkit-hash", this::hash) : null;
         }
 
         private void drain() {
@@ -295,20 +295,43 @@ final class Pipes {
                 }
                 int n = Math.min(len, current.length - count);
                 System.arraycopy(b, off, current, count, n);
-                if (hashing != null) {
-                    Hashed last = lastHashed;
-                    if (last != null && last.digest() == hashing && last.start() + last.length() == count) {
-                        lastHashed = new Hashed(last.start(), last.length() + n, hashing);
-                        work.set(work.size() - 1, lastHashed);
-                    } else {
-                        lastHashed = new Hashed(count, n, hashing);
-                        work.add(lastHashed);
-                    }
-                }
+                hashed(n);
                 count += n;
                 off += n;
                 len -= n;
             }
+        }
+
+        /** The {@code n} bytes at {@code count} of the current chunk go into the digest being fed, if any. */
+        private void hashed(int n) {
+            if (hashing == null) {
+                return;
+            }
+            Hashed last = lastHashed;
+            if (last != null && last.digest() == hashing && last.start() + last.length() == count) {
+                lastHashed = new Hashed(last.start(), last.length() + n, hashing);
+                work.set(work.size() - 1, lastHashed);
+            } else {
+                lastHashed = new Hashed(count, n, hashing);
+                work.add(lastHashed);
+            }
+        }
+
+        /**
+         * Reads at most {@code max} bytes from {@code in} straight into the current chunk (the bytes a
+         * write would have copied there), hashing them as a write would; returns how many, or -1 at the end
+         * of {@code in}.
+         */
+        int readFrom(InputStream in, int max) throws IOException {
+            if (count == current.length) {
+                send();
+            }
+            int n = in.read(current, count, Math.min(max, current.length - count));
+            if (n > 0) {
+                hashed(n);
+                count += n;
+            }
+            return n;
         }
 
         private void send() throws IOException {

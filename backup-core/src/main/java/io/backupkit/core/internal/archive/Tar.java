@@ -52,6 +52,8 @@ final class Tar {
     /** Writes entries; {@link #finish()} ends the archive. Never closes the target. */
     static final class Output {
         private final OutputStream target;
+        /** The target when it is a pipe, which content can be read into directly; otherwise null. */
+        private final Pipes.AsyncOutput pipe;
         private final byte[] block = new byte[BLOCK];
         private long position;
         private long written;
@@ -59,6 +61,13 @@ final class Tar {
 
         Output(OutputStream target) {
             this.target = target;
+            this.pipe = null;
+        }
+
+        /** Writes into a pipe, whose chunks an entry's content is read into without a copy on the way. */
+        Output(Pipes.AsyncOutput pipe) {
+            this.target = pipe;
+            this.pipe = pipe;
         }
 
         private void emit(byte[] b, int off, int len) throws IOException {
@@ -105,6 +114,31 @@ final class Tar {
             emit(b, off, len);
             remaining -= len;
             written += len;
+        }
+
+        /**
+         * Reads at most {@code max} bytes of the current entry's content from {@code in}, straight into
+         * the pipe's chunk when the target is a pipe; returns how many, or -1 at the end of {@code in}.
+         */
+        int copyFrom(InputStream in, byte[] buffer, int max) throws IOException {
+            int len = (int) Math.min(max, remaining);
+            int n;
+            if (pipe != null) {
+                n = pipe.readFrom(in, len);
+                if (n > 0) {
+                    position += n;
+                }
+            } else {
+                n = in.read(buffer, 0, Math.min(len, buffer.length));
+                if (n > 0) {
+                    emit(buffer, 0, n);
+                }
+            }
+            if (n > 0) {
+                remaining -= n;
+                written += n;
+            }
+            return n;
         }
 
         /** Pads the entry's content to a whole block. */

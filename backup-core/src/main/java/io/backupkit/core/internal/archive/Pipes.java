@@ -92,55 +92,6 @@ final class Pipes {
     }
 
     /**
-     * A SHA-256 (or other digest) of a stream computed on a thread of its own: an {@link AsyncOutput} into
-     * nothing that hashes every byte. {@link #update} copies the bytes into a chunk, the thread hashes the
-     * chunks in order, and {@link #digest()} waits for the rest. A failure of the digest is reported as the
-     * digest's; the chunks keep coming back after it, so no writer waits.
-     */
-    static final class AsyncDigest {
-        private final MessageDigest digest;
-        private final AsyncOutput pipe;
-
-        AsyncDigest(MessageDigest digest, int chunkSize, int depth) {
-            this.digest = digest;
-            this.pipe = new AsyncOutput(OutputStream.nullOutputStream(), chunkSize, depth, "backupkit-archive-digest");
-            pipe.hashing = digest; // every byte, from the first
-        }
-
-        void update(byte[] b, int off, int len) throws IOException {
-            try {
-                pipe.write(b, off, len);
-            } catch (InterruptedIOException e) {
-                throw e;
-            } catch (IOException | RuntimeException e) {
-                throw failed(e);
-            }
-        }
-
-        /** Hashes what is left, stops the thread and returns the digest. */
-        byte[] digest() throws IOException {
-            try {
-                pipe.close();
-                pipe.check(); // also a failure an update already reported: never a digest of part of the bytes
-            } catch (InterruptedIOException e) {
-                throw e;
-            } catch (IOException | RuntimeException e) {
-                throw failed(e);
-            }
-            return digest.digest();
-        }
-
-        private static IOException failed(Exception e) {
-            return new IOException("The archive's digest failed", e);
-        }
-
-        /** Stops the thread without waiting for the rest. */
-        void stop() throws IOException {
-            pipe.abandon();
-        }
-    }
-
-    /**
      * Writes go into chunks that a second thread writes to {@code target}. A failure of the target is
      * thrown by the next write, flush or close. Closing closes the target.
      *
